@@ -1,0 +1,354 @@
+package io.museflow.synth;
+
+import io.museflow.config.MuseLayout;
+import io.museflow.data.Partition;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded, deterministic MuSe-style package: the same configuration always gives the same bytes.
+ *
+ * <p>Arousal and valence are latent processes (sums of slow and fast AR(1) processes squashed by
+ * tanh). Each modality sees them differently, so models can really learn and fusion can help:
+ * audio mostly arousal (linear + quadratic) with corrupted stretches, video both weakly with absent
+ * rows, text valence lagged by two seconds through a nonlinearity and held constant per "word",
+ * and a 10 ms native-rate audio set with heavy per-row noise that window averaging removes.
+ *
+ * <p>Real package quirks reproduced: uneven label timestamps (cut stretches), absent feature rows,
+ * empty and NaN cells, text starting at 500 ms, duplicated rows in partition.csv, a native-rate
+ * set, and (by default) no label files for test videos.
+ */
+public final class SyntheticMuse {
+    /** Text features begin at this timestamp, as some real sets do. */
+    public static final long TEXT_START_MS = 500;
+    public static final long NATIVE_PERIOD_MS = 10;
+
+    private final GeneratorConfig cfg;
+    private final Partition[] partitions;
+
+    public SyntheticMuse(GeneratorConfig cfg) {
+        this.cfg = cfg;
+        this.partitions = assignPartitions(cfg.videos(), cfg.seed());
+    }
+
+    public GeneratorConfig config() {
+        return cfg;
+    }
+
+    public static String videoId(int index) {
+        return Integer.toString(index + 1);
+    }
+
+    public Partition partition(int index) {
+        return partitions[index];
+    }
+
+    /** 60 % train, 20 % devel, 20 % test, at least one video each, shuffled by the seed. */
+    private static Partition[] assignPartitions(int n, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int devel = Math.max(1, (int) Math.round(n * 0.2));
+        int test = Math.max(1, (int) Math.round(n * 0.2));
+        int train = n - devel - test;
+        Partition[] p = new Partition[n];
+        for (int k = 0; k < n; k++) {
+            p[order[k]] = k < train ? Partition.TRAIN : k < train + devel ? Partition.DEVEL : Partition.TEST;
+        }
+        return p;
+    }
+
+    /** {@code metadata/partition.csv}, with some rows written twice as in the real packages. */
+    public void writePartitionFile(FileSink sink) throws IOException {
+        SplittableRandom rng = new SplittableRandom(cfg.seed() ^ 0x9E3779B97F4A7C15L);
+        try (Writer w = sink.open(MuseLayout.PARTITION_FILE)) {
+            w.write("Id,Proposal\n");
+            for (int i = 0; i < cfg.videos(); i++) {
+                String row = videoId(i) + "," + partitions[i].id() + "\n";
+                w.write(row);
+                if (rng.nextDouble() < 0.1) {
+                    w.write(row);
+                }
+            }
+        }
+    }
+
+    /** Writes the label and feature files of one video; returns its number of label frames. */
+    public int writeVideo(int index, FileSink sink) throws IOException {
+        MuseLayout layout = cfg.layout();
+        long period = layout.labelPeriodMs();
+        SplittableRandom rng = new SplittableRandom(mix(cfg.seed(), index));
+        double minutes = cfg.minMinutes() + rng.nextDouble() * (cfg.maxMinutes() - cfg.minMinutes());
+        int raw = Math.max(8, (int) Math.round(minutes * 60_000 / period));
+
+        double[] arousal = latent(rng, raw);
+        double[] shared = latent(rng, raw);
+        double[] valence = new double[raw];
+        for (int r = 0; r < raw; r++) {
+            valence[r] = Math.tanh(0.85 * shared[r] + 0.3 * arousal[r]);
+            arousal[r] = Math.tanh(arousal[r]);
+        }
+        boolean[] kept = cuts(rng, raw);
+        int[] segment = segments(rng, raw);
+        String video = videoId(index);
+
+        int frames = 0;
+        for (boolean k : kept) {
+            frames += k ? 1 : 0;
+        }
+        if (cfg.testLabels() || partitions[index] != Partition.TEST) {
+            writeLabels(sink, layout, "arousal", video, arousal, kept, segment, rng);
+            writeLabels(sink, layout, "valence", video, valence, kept, segment, rng);
+        }
+        for (GeneratorConfig.SetSpec set : cfg.featureSets()) {
+            SplittableRandom setRng = new SplittableRandom(mix(mix(cfg.seed(), index), set.name().hashCode()));
+            String path = layout.featureFile(set.name(), set.modality().nativeRate(), video);
+            try (Writer w = sink.open(path)) {
+                switch (set.modality()) {
+                    case NATIVE_AUDIO -> writeNative(w, set, arousal, period, setRng);
+                    default -> writeAligned(w, set, arousal, valence, kept, segment, period, setRng);
+                }
+            }
+        }
+        return frames;
+    }
+
+    /** Standardized sum of a slow and a fast AR(1) process. */
+    private static double[] latent(SplittableRandom rng, int n) {
+        double[] x = new double[n];
+        double slow = rng.nextGaussian();
+        double fast = rng.nextGaussian();
+        for (int i = 0; i < n; i++) {
+            slow = 0.995 * slow + Math.sqrt(1 - 0.995 * 0.995) * rng.nextGaussian();
+            fast = 0.95 * fast + Math.sqrt(1 - 0.95 * 0.95) * rng.nextGaussian();
+            x[i] = 0.8 * slow + 0.45 * fast;
+        }
+        return x;
+    }
+
+    /** Irrelevant stretches cut out of the video: the labels jump over them. */
+    private static boolean[] cuts(SplittableRandom rng, int n) {
+        boolean[] kept = new boolean[n];
+        java.util.Arrays.fill(kept, true);
+        for (int r = 20; r < n - 20; r++) {
+            if (rng.nextDouble() < 0.003) {
+                int len = 8 + rng.nextInt(53);
+                for (int k = r; k < Math.min(n - 20, r + len); k++) {
+                    kept[k] = false;
+                }
+                r += len;
+            }
+        }
+        return kept;
+    }
+
+    private static int[] segments(SplittableRandom rng, int n) {
+        int[] s = new int[n];
+        int id = 1;
+        for (int r = 0; r < n; r++) {
+            if (r > 0 && rng.nextDouble() < 1.0 / 240) {
+                id++;
+            }
+            s[r] = id;
+        }
+        return s;
+    }
+
+    private static void writeLabels(FileSink sink, MuseLayout layout, String dim, String video, double[] latent,
+                                    boolean[] kept, int[] segment, SplittableRandom rng) throws IOException {
+        long period = layout.labelPeriodMs();
+        StringBuilder sb = new StringBuilder(64);
+        try (Writer w = sink.open(layout.labelFile(dim, video))) {
+            w.write(layout.labelHeader());
+            w.write('\n');
+            for (int r = 0; r < latent.length; r++) {
+                if (!kept[r]) {
+                    continue;
+                }
+                double y = Math.max(-1, Math.min(1, latent[r] + 0.03 * rng.nextGaussian()));
+                sb.setLength(0);
+                sb.append(r * period).append(',');
+                if (layout == MuseLayout.MUSE2020) {
+                    fixed(sb, y, 4).append(',').append(segment[r]);
+                } else {
+                    sb.append(segment[r]).append(',');
+                    fixed(sb, y, 4);
+                }
+                w.append(sb).append('\n');
+            }
+        }
+    }
+
+    private static void writeAligned(Writer w, GeneratorConfig.SetSpec set, double[] arousal, double[] valence,
+                                     boolean[] kept, int[] segment, long period, SplittableRandom rng) throws IOException {
+        int d = set.width();
+        Columns col = new Columns(rng, d);
+        writeHeader(w, set, true);
+        int raw = arousal.length;
+        int lag = (int) Math.round(2000.0 / period);
+        boolean[] absent = new boolean[raw];
+        boolean[] corrupt = new boolean[raw];
+        for (int r = 0; r < raw; r++) {
+            if (set.modality() == Modality.VIDEO && rng.nextDouble() < 0.004) {
+                int len = 10 + rng.nextInt(71);
+                for (int k = r; k < Math.min(raw, r + len); k++) {
+                    absent[k] = true;
+                }
+            }
+            if (set.modality() == Modality.AUDIO && rng.nextDouble() < 0.002) {
+                int len = 20 + rng.nextInt(101);
+                for (int k = r; k < Math.min(raw, r + len); k++) {
+                    corrupt[k] = true;
+                }
+            }
+        }
+        double word = 0;
+        int wordLeft = 0;
+        StringBuilder sb = new StringBuilder(d * 10 + 32);
+        for (int r = 0; r < raw; r++) {
+            long ts = r * period;
+            double a = arousal[r];
+            double v = valence[r];
+            if (set.modality() == Modality.TEXT) {
+                // Annotators react late: the words at t carry the valence rated at t + 2 s.
+                if (wordLeft-- <= 0) {
+                    word = valence[Math.min(raw - 1, r + lag)];
+                    wordLeft = 1 + rng.nextInt(4);
+                }
+                v = word;
+            }
+            if (!kept[r] || absent[r] || (set.modality() == Modality.TEXT && ts < TEXT_START_MS)) {
+                continue;
+            }
+            sb.setLength(0);
+            sb.append(ts).append(',').append(segment[r]);
+            for (int c = 0; c < d; c++) {
+                sb.append(',');
+                if (rng.nextDouble() < 0.001) {
+                    if (rng.nextBoolean()) {
+                        sb.append("nan");
+                    }
+                    continue;
+                }
+                double z = switch (set.modality()) {
+                    case AUDIO -> corrupt[r] ? 3 * rng.nextGaussian()
+                            : col.wa[c] * a + col.wq[c] * (a * a - 0.4) + 0.2 * col.wv[c] * v + 0.6 * rng.nextGaussian();
+                    case VIDEO -> 0.5 * col.wa[c] * a + 0.5 * col.wv[c] * v + rng.nextGaussian();
+                    case TEXT -> col.wv[c] * Math.tanh(2.5 * v) + col.wq[c] * Math.signum(v) * Math.sqrt(Math.abs(v))
+                            + 0.15 * col.wa[c] * a + 0.7 * rng.nextGaussian();
+                    case NATIVE_AUDIO -> throw new IllegalStateException();
+                };
+                fixed(sb, col.offset[c] + col.scale[c] * z, 5);
+            }
+            w.append(sb).append('\n');
+        }
+    }
+
+    /** 10 ms rows over the whole recording, cut stretches included (they are not labelled). */
+    private static void writeNative(Writer w, GeneratorConfig.SetSpec set, double[] arousal, long period,
+                                    SplittableRandom rng) throws IOException {
+        int d = set.width();
+        Columns col = new Columns(rng, d);
+        writeHeader(w, set, false);
+        long end = arousal.length * period;
+        StringBuilder sb = new StringBuilder(d * 10 + 16);
+        for (long ts = 0; ts < end; ts += NATIVE_PERIOD_MS) {
+            double pos = (double) ts / period;
+            int i = (int) pos;
+            double frac = pos - i;
+            double a = i + 1 < arousal.length ? (1 - frac) * arousal[i] + frac * arousal[i + 1] : arousal[i];
+            sb.setLength(0);
+            sb.append(ts);
+            for (int c = 0; c < d; c++) {
+                sb.append(',');
+                if (rng.nextDouble() < 0.0005) {
+                    sb.append("NaN");
+                    continue;
+                }
+                fixed(sb, col.offset[c] + col.scale[c] * (col.wa[c] * a + 2.5 * rng.nextGaussian()), 4);
+            }
+            w.append(sb).append('\n');
+        }
+    }
+
+    private static void writeHeader(Writer w, GeneratorConfig.SetSpec set, boolean segmentId) throws IOException {
+        StringBuilder sb = new StringBuilder("timestamp");
+        if (segmentId) {
+            sb.append(",segment_id");
+        }
+        for (int c = 0; c < set.width(); c++) {
+            sb.append(',').append(set.name()).append('_').append(c);
+        }
+        w.append(sb).append('\n');
+    }
+
+    /** Per-column mixing weights, offsets and scales (so that standardization matters). */
+    private static final class Columns {
+        final double[] wa;
+        final double[] wv;
+        final double[] wq;
+        final double[] offset;
+        final double[] scale;
+
+        Columns(SplittableRandom rng, int d) {
+            wa = new double[d];
+            wv = new double[d];
+            wq = new double[d];
+            offset = new double[d];
+            scale = new double[d];
+            for (int c = 0; c < d; c++) {
+                wa[c] = rng.nextGaussian();
+                wv[c] = rng.nextGaussian();
+                wq[c] = 0.5 * rng.nextGaussian();
+                offset[c] = 20 * rng.nextGaussian();
+                scale[c] = Math.exp(rng.nextGaussian());
+            }
+        }
+    }
+
+    /** Fixed-point decimal without String.format's cost (generation writes gigabytes). */
+    static StringBuilder fixed(StringBuilder sb, double v, int decimals) {
+        long scale = 1;
+        for (int i = 0; i < decimals; i++) {
+            scale *= 10;
+        }
+        long q = Math.round(Math.abs(v) * scale);
+        if (v < 0 && q != 0) {
+            sb.append('-');
+        }
+        sb.append(q / scale).append('.');
+        String frac = Long.toString(q % scale);
+        for (int i = frac.length(); i < decimals; i++) {
+            sb.append('0');
+        }
+        return sb.append(frac);
+    }
+
+    private static long mix(long a, long b) {
+        long z = a * 0x9E3779B97F4A7C15L + b;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Every video index, for callers that fan videos out. */
+    public List<Integer> videoIndices() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < cfg.videos(); i++) {
+            out.add(i);
+        }
+        return out;
+    }
+}
