@@ -23,7 +23,7 @@ import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 
 /** Reads and aligns every file of one video. Runs inside a Spark task; pure Java. */
-public final class VideoPreparer {
+public final class VideoPreparer implements java.io.Serializable {
     private final PackageFiles files;
     private final PreparePlan plan;
 

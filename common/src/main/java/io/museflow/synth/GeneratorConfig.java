@@ -11,12 +11,13 @@ import java.util.Set;
 
 /** Settings of the synthetic data generator ({@code museflow.generate}). */
 public record GeneratorConfig(String output, MuseLayout layout, long seed, int videos, double minMinutes,
-                              double maxMinutes, boolean testLabels, List<SetSpec> featureSets) {
+                              double maxMinutes, boolean testLabels, List<SetSpec> featureSets)
+        implements java.io.Serializable {
 
     public static final String SECTION = "museflow.generate";
 
     /** One synthetic feature set. */
-    public record SetSpec(String name, Modality modality, int width) {
+    public record SetSpec(String name, Modality modality, int width) implements java.io.Serializable {
     }
 
     public static GeneratorConfig from(Settings s) {

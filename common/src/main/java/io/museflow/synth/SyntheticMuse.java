@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * empty and NaN cells, text starting at 500 ms, duplicated rows in partition.csv, a native-rate
  * set, and (by default) no label files for test videos.
  */
-public final class SyntheticMuse {
+public final class SyntheticMuse implements java.io.Serializable {
     /** Text features begin at this timestamp, as some real sets do. */
     public static final long TEXT_START_MS = 500;
     public static final long NATIVE_PERIOD_MS = 10;

@@ -88,6 +88,7 @@ public final class GenerateJob {
         return relative -> {
             Path p = new Path(root, relative);
             FileSystem fs = p.getFileSystem(conf);
+            fs.setWriteChecksum(false); // no .crc side files: the package must look like a real one
             return new java.io.BufferedWriter(new OutputStreamWriter(fs.create(p, true), StandardCharsets.UTF_8), 1 << 16);
         };
     }
