@@ -117,8 +117,8 @@ public final class SyntheticMuse implements java.io.Serializable {
             String path = layout.featureFile(set.name(), set.modality().nativeRate(), video);
             try (Writer w = sink.open(path)) {
                 switch (set.modality()) {
-                    case NATIVE_AUDIO -> writeNative(w, set, arousal, period, setRng);
-                    default -> writeAligned(w, set, arousal, valence, kept, segment, period, setRng);
+                    case NATIVE_AUDIO -> writeNative(w, set, columns(set), arousal, period, setRng);
+                    default -> writeAligned(w, set, columns(set), arousal, valence, kept, segment, period, setRng);
                 }
             }
         }
@@ -191,10 +191,15 @@ public final class SyntheticMuse implements java.io.Serializable {
         }
     }
 
-    private static void writeAligned(Writer w, GeneratorConfig.SetSpec set, double[] arousal, double[] valence,
-                                     boolean[] kept, int[] segment, long period, SplittableRandom rng) throws IOException {
+    /** A feature extractor means the same in every video: its columns depend on the set, not the video. */
+    private Columns columns(GeneratorConfig.SetSpec set) {
+        return new Columns(new SplittableRandom(mix(cfg.seed(), set.name().hashCode() * 31L + 17)), set.width());
+    }
+
+    private static void writeAligned(Writer w, GeneratorConfig.SetSpec set, Columns col, double[] arousal,
+                                     double[] valence, boolean[] kept, int[] segment, long period, SplittableRandom rng)
+            throws IOException {
         int d = set.width();
-        Columns col = new Columns(rng, d);
         writeHeader(w, set, true);
         int raw = arousal.length;
         int lag = (int) Math.round(2000.0 / period);
@@ -207,7 +212,7 @@ public final class SyntheticMuse implements java.io.Serializable {
                     absent[k] = true;
                 }
             }
-            if (set.modality() == Modality.AUDIO && rng.nextDouble() < 0.002) {
+            if (set.modality() == Modality.AUDIO && rng.nextDouble() < 0.0006) {
                 int len = 20 + rng.nextInt(101);
                 for (int k = r; k < Math.min(raw, r + len); k++) {
                     corrupt[k] = true;
@@ -257,10 +262,9 @@ public final class SyntheticMuse implements java.io.Serializable {
     }
 
     /** 10 ms rows over the whole recording, cut stretches included (they are not labelled). */
-    private static void writeNative(Writer w, GeneratorConfig.SetSpec set, double[] arousal, long period,
+    private static void writeNative(Writer w, GeneratorConfig.SetSpec set, Columns col, double[] arousal, long period,
                                     SplittableRandom rng) throws IOException {
         int d = set.width();
-        Columns col = new Columns(rng, d);
         writeHeader(w, set, false);
         long end = arousal.length * period;
         StringBuilder sb = new StringBuilder(d * 10 + 16);
@@ -309,8 +313,9 @@ public final class SyntheticMuse implements java.io.Serializable {
             offset = new double[d];
             scale = new double[d];
             for (int c = 0; c < d; c++) {
-                wa[c] = rng.nextGaussian();
-                wv[c] = rng.nextGaussian();
+                // |w| >= 0.5: every column carries its modality's dimension, none is pure noise.
+                wa[c] = (rng.nextBoolean() ? 1 : -1) * (0.5 + Math.abs(rng.nextGaussian()));
+                wv[c] = (rng.nextBoolean() ? 1 : -1) * (0.5 + Math.abs(rng.nextGaussian()));
                 wq[c] = 0.5 * rng.nextGaussian();
                 offset[c] = 20 * rng.nextGaussian();
                 scale[c] = Math.exp(rng.nextGaussian());
