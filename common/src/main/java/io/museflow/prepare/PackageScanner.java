@@ -149,14 +149,13 @@ public final class PackageScanner {
             sets.add(new SetPlan(name, nativeRate, mode, cfg.standardize(name), List.copyOf(columns)));
             checkWidths(name, columns.size(), first, videos);
         }
-        String timelineSet = sets.stream().filter(s -> s.mode() == AlignmentMode.JOIN).map(SetPlan::name)
-                .findFirst().orElse(null);
-        if (timelineSet == null && videos.stream().anyMatch(v -> !v.labelled())) {
+        boolean anyJoined = sets.stream().anyMatch(s -> s.mode() == AlignmentMode.JOIN);
+        if (!anyJoined && videos.stream().anyMatch(v -> !v.labelled())) {
             throw new InputDataException("test videos without label files need a label-aligned feature set for their "
                     + "timestamps, but every selected set is native-rate: " + names);
         }
         listing.sort(null);
-        return new PreparePlan(layout, period, List.copyOf(sets), List.copyOf(videos), timelineSet,
+        return new PreparePlan(layout, period, List.copyOf(sets), List.copyOf(videos),
                 List.copyOf(warnings), partitions.duplicatedRows(), List.copyOf(listing));
     }
 

@@ -9,11 +9,10 @@ import java.util.List;
  * Everything the driver learns from metadata alone (listings and header lines) before any data is
  * read: the layout, the sets with their alignment and width, the videos with their files.
  *
- * @param timelineSet label-aligned set whose timestamps stand in for absent test labels
  * @param inputListing relative path and size of every input file, sorted; fingerprints the input
  */
 public record PreparePlan(MuseLayout layout, long labelPeriodMs, List<SetPlan> sets, List<VideoPlan> videos,
-                          String timelineSet, List<String> warnings, int duplicatedPartitionRows,
+                          List<String> warnings, int duplicatedPartitionRows,
                           List<String> inputListing) implements Serializable {
 
     public long count(io.museflow.data.Partition p) {

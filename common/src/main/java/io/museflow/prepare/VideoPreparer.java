@@ -41,9 +41,14 @@ public final class VideoPreparer implements java.io.Serializable {
             LabelSeries b = read(v.valenceFile(), LabelCsvReader::read, checksums);
             timeline = LabelTimeline.of(v.video(), a, b);
         } else {
-            FeatureSeries s = read(v.featureFiles().get(plan.timelineSet()), FeatureCsvReader::read, checksums);
-            raw.put(plan.timelineSet(), s);
-            timeline = LabelTimeline.unlabeled(v.video(), s.timestampsMs(), s.segmentIds());
+            // No label files (test): the label frames are every timestamp of any label-aligned set,
+            // since one set can start later or lack rows that another has.
+            for (SetPlan set : plan.sets()) {
+                if (set.mode() == io.museflow.data.AlignmentMode.JOIN) {
+                    raw.put(set.name(), read(v.featureFiles().get(set.name()), FeatureCsvReader::read, checksums));
+                }
+            }
+            timeline = unionTimeline(v.video(), raw.values());
         }
         Map<String, AlignedFeatures> aligned = new LinkedHashMap<>();
         for (SetPlan set : plan.sets()) {
@@ -56,6 +61,24 @@ public final class VideoPreparer implements java.io.Serializable {
             aligned.put(set.name(), LabelAligner.align(timeline.timestampsMs(), s, set.mode(), plan.labelPeriodMs()));
         }
         return new PreparedVideo(v.video(), v.partition(), timeline, aligned, List.copyOf(checksums));
+    }
+
+    static LabelTimeline unionTimeline(String video, Iterable<FeatureSeries> sets) {
+        java.util.TreeMap<Long, Integer> segmentAt = new java.util.TreeMap<>();
+        for (FeatureSeries s : sets) {
+            for (int i = 0; i < s.rows(); i++) {
+                int seg = s.segmentIds()[i];
+                segmentAt.merge(s.timestampsMs()[i], seg, (a, b) -> a >= 0 ? a : b);
+            }
+        }
+        long[] ts = new long[segmentAt.size()];
+        int[] seg = new int[ts.length];
+        int i = 0;
+        for (Map.Entry<Long, Integer> e : segmentAt.entrySet()) {
+            ts[i] = e.getKey();
+            seg[i++] = e.getValue();
+        }
+        return LabelTimeline.unlabeled(video, ts, seg);
     }
 
     private <T> T read(String relative, BiFunction<Reader, String, T> parser, List<String> checksums) {

@@ -58,7 +58,6 @@ class PackageScannerTest {
         assertEquals(6, plan.sets().get(0).width());
         assertEquals(6, plan.videos().size());
         assertTrue(plan.videos().stream().filter(v -> v.partition() == Partition.TEST).noneMatch(VideoPlan::labelled));
-        assertEquals("bert", plan.timelineSet());
     }
 
     @Test
@@ -70,7 +69,6 @@ class PackageScannerTest {
         assertEquals(500, plan.labelPeriodMs());
         assertEquals(AlignmentMode.WINDOW_MEAN, plan.sets().get(0).mode());
         assertEquals(AlignmentMode.JOIN, plan.sets().get(1).mode());
-        assertEquals("egemaps", plan.timelineSet());
     }
 
     @Test

@@ -1,0 +1,53 @@
+package io.museflow.jobs;
+
+import io.museflow.config.Settings;
+import io.museflow.synth.GeneratorConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Tiny synthetic packages, generated with the real generate job. */
+final class TestPackages {
+    private TestPackages() {
+    }
+
+    static Path generate(Path dir, String layout, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("output=" + dir, "layout=" + layout, "seed=21", "videos=6",
+                "minutes.min=0.6", "minutes.max=1.0",
+                "feature-sets=[{name=egemaps,modality=audio,width=5},{name=vggface,modality=video,width=4},"
+                        + "{name=bert,modality=text,width=6},{name=egemaps_lld,modality=native-audio,width=3}]"));
+        args.addAll(List.of(extra));
+        Settings s = Settings.load(GeneratorConfig.SECTION, args);
+        GenerateJob.run(SparkTestSession.get(), GeneratorConfig.from(s), s.render());
+        return dir;
+    }
+
+    static Path copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return to;
+    }
+
+    /** Names in a folder that look like a job's temporary or displaced output. */
+    static List<String> leftovers(Path parent) throws IOException {
+        if (!Files.isDirectory(parent)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(parent)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp-") || n.contains(".old-")).toList();
+        }
+    }
+}
