@@ -41,6 +41,14 @@ final class TestPackages {
         return to;
     }
 
+    static void delete(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     /** Names in a folder that look like a job's temporary or displaced output. */
     static List<String> leftovers(Path parent) throws IOException {
         if (!Files.isDirectory(parent)) {
