@@ -192,10 +192,41 @@ public final class PrepareJob {
             plan.warnings().forEach(w::add);
             m.put("config", cfg.rendered());
             out.commit(m);
+            printSummary(log, plan, quality, frames, videoCount, windows);
             return new Result(out.targetUri(), false, plan.videos().size(), totalFrames, windows, dataFingerprint);
         } finally {
             videos.unpersist(false);
         }
+    }
+
+    /** Per partition and per set, from the (small) quality table: what a researcher checks first. */
+    private static void printSummary(Console log, PreparePlan plan, List<Row> quality, Map<String, Long> frames,
+                                     Map<String, Long> videos, long windows) {
+        StringBuilder sb = new StringBuilder("summary\n");
+        for (Partition p : Partition.values()) {
+            sb.append(String.format("  %-6s %4d videos %9d frames%n", p.id(), videos.getOrDefault(p.id(), 0L),
+                    frames.getOrDefault(p.id(), 0L)));
+        }
+        sb.append(String.format("  train windows: %d%n", windows));
+        sb.append(String.format("  %-22s %6s %9s %9s %10s %11s%n", "feature set", "width", "frames", "missing", "NaN cells",
+                "min cover"));
+        for (SetPlan s : plan.sets()) {
+            long f = 0;
+            long missing = 0;
+            long nan = 0;
+            double minCover = 1;
+            for (Row q : quality) {
+                if (q.getString(2).equals(s.tableName())) {
+                    f += q.getInt(3);
+                    missing += q.getInt(4);
+                    nan += q.getLong(5);
+                    minCover = Math.min(minCover, q.getDouble(7));
+                }
+            }
+            sb.append(String.format("  %-22s %6d %9d %8.2f%% %10d %10.1f%%%n", s.tableName(), s.width(), f,
+                    f == 0 ? 0 : 100.0 * missing / f, nan, 100 * minCover));
+        }
+        log.info(sb.toString().stripTrailing());
     }
 
     /** Train-only moments per standardized set, merged across executors; identity for the others. */
