@@ -38,7 +38,7 @@ public final class GenerateJob {
         try {
             Settings settings = Settings.load(GeneratorConfig.SECTION, Arrays.asList(args));
             GeneratorConfig cfg = GeneratorConfig.from(settings);
-            SparkSession spark = SparkSession.builder().appName("museflow generate").getOrCreate();
+            SparkSession spark = Jobs.session("museflow generate");
             try {
                 run(spark, cfg, settings.render());
                 code = 0;

@@ -16,7 +16,11 @@ import io.museflow.prepare.VideoPreparer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
@@ -49,7 +53,7 @@ public final class PrepareJob {
         int code;
         try {
             PrepareConfig cfg = PrepareConfig.load(Arrays.asList(args));
-            SparkSession spark = SparkSession.builder().appName("museflow prepare").getOrCreate();
+            SparkSession spark = Jobs.session("museflow prepare");
             try {
                 run(spark, cfg);
                 code = 0;
@@ -109,7 +113,9 @@ public final class PrepareJob {
         JavaRDD<PreparedVideo> videos = sc.parallelize(plan.videos(), slices)
                 .map(preparer::prepare)
                 .setName("aligned videos")
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                // Deserialized: every table is one more pass over these, and Java deserialization of the
+                // float arrays cost ~8% of the run when stored serialized. Spills to disk when memory is short.
+                .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             log.info("step 1/4: reading and aligning " + plan.videos().size() + " videos on " + slices + " tasks");
             List<Row> quality = videos.flatMap(v -> PreparedTables.qualityRows(v).iterator()).collect();
@@ -128,8 +134,9 @@ public final class PrepareJob {
                     tmp + "/" + PreparedTables.LABELS, true);
             for (SetPlan set : plan.sets()) {
                 String name = set.name();
-                save(spark, videos.flatMap(v -> PreparedTables.featureRows(v, set, statsB.value().get(name)).iterator()),
-                        PreparedTables.FEATURES_SCHEMA, tmp + "/" + PreparedTables.FEATURES + "/" + set.tableName(), true);
+                save(spark.createDataset(videos.flatMap(v -> PreparedTables.featureRows(v, set, statsB.value().get(name))
+                                .iterator()).rdd(), Encoders.bean(FrameRecord.class)).select(columns(FrameRecord.COLUMNS)),
+                        tmp + "/" + PreparedTables.FEATURES + "/" + set.tableName(), true);
             }
 
             log.info("step 4/4: cutting train windows of " + cfg.windowSize() + " frames, hop " + cfg.windowHop());
@@ -140,10 +147,10 @@ public final class PrepareJob {
                     .iterator()), PreparedTables.WINDOWS_SCHEMA, tmp + "/" + PreparedTables.WINDOWS, false);
             for (SetPlan set : plan.sets()) {
                 String name = set.name();
-                save(spark, train.flatMap(v -> PreparedTables.windowFeatureRows(v, set, statsB.value().get(name),
-                                windower.windows(v.timeline().frames()), size).iterator()),
-                        PreparedTables.WINDOW_FEATURES_SCHEMA, tmp + "/" + PreparedTables.WINDOW_FEATURES + "/"
-                                + set.tableName(), false);
+                save(spark.createDataset(train.flatMap(v -> PreparedTables.windowFeatureRows(v, set,
+                                        statsB.value().get(name), windower.windows(v.timeline().frames()), size).iterator())
+                                .rdd(), Encoders.bean(WindowFeaturesRecord.class)).select(columns(WindowFeaturesRecord.COLUMNS)),
+                        tmp + "/" + PreparedTables.WINDOW_FEATURES + "/" + set.tableName(), false);
             }
             List<Row> statRows = new ArrayList<>();
             for (SetPlan set : plan.sets()) {
@@ -264,7 +271,20 @@ public final class PrepareJob {
     }
 
     private static void save(SparkSession spark, JavaRDD<Row> rows, StructType schema, String path, boolean byPartition) {
-        var writer = spark.createDataFrame(rows, schema).write().mode(SaveMode.ErrorIfExists);
+        save(spark.createDataFrame(rows, schema), path, byPartition);
+    }
+
+    private static Column[] columns(String... names) {
+        Column[] c = new Column[names.length];
+        for (int i = 0; i < names.length; i++) {
+            c[i] = functions.col(names[i]);
+        }
+        return c;
+    }
+
+    private static void save(Dataset<?> data, String path, boolean byPartition) {
+        // Continuous features never fit a dictionary: trying one first costs time for nothing.
+        var writer = data.write().mode(SaveMode.ErrorIfExists).option("parquet.enable.dictionary", "false");
         if (byPartition) {
             writer = writer.partitionBy("partition");
         }

@@ -45,11 +45,6 @@ final class PreparedTables {
             f("segment_id", DataTypes.IntegerType, true),
             f("arousal", DataTypes.FloatType, true), f("valence", DataTypes.FloatType, true)));
 
-    static final StructType FEATURES_SCHEMA = DataTypes.createStructType(List.of(
-            f("video", DataTypes.StringType, false), f("partition", DataTypes.StringType, false),
-            f("frame", DataTypes.IntegerType, false), f("timestamp", DataTypes.LongType, false),
-            f("values", floats(), false), f("valid", DataTypes.BooleanType, false)));
-
     static final StructType WINDOWS_SCHEMA = DataTypes.createStructType(List.of(
             f("video", DataTypes.StringType, false), f("window", DataTypes.IntegerType, false),
             f("start_frame", DataTypes.IntegerType, false), f("length", DataTypes.IntegerType, false),
@@ -57,11 +52,6 @@ final class PreparedTables {
             f("segment_id", DataTypes.createArrayType(DataTypes.IntegerType, false), false),
             f("arousal", floats(), false), f("valence", floats(), false),
             f("mask", DataTypes.createArrayType(DataTypes.BooleanType, false), false)));
-
-    static final StructType WINDOW_FEATURES_SCHEMA = DataTypes.createStructType(List.of(
-            f("video", DataTypes.StringType, false), f("window", DataTypes.IntegerType, false),
-            f("values", floats(), false),
-            f("valid", DataTypes.createArrayType(DataTypes.BooleanType, false), false)));
 
     static final StructType STATS_SCHEMA = DataTypes.createStructType(List.of(
             f("feature_set", DataTypes.StringType, false), f("column", DataTypes.IntegerType, false),
@@ -94,16 +84,16 @@ final class PreparedTables {
         return rows;
     }
 
-    static List<Row> featureRows(PreparedVideo v, SetPlan set, FeatureStats stats) {
+    static List<FrameRecord> featureRows(PreparedVideo v, SetPlan set, FeatureStats stats) {
         AlignedFeatures a = v.sets().get(set.name());
         float[] std = stats.apply(a);
         int d = a.width();
-        List<Row> rows = new ArrayList<>(a.frames());
+        List<FrameRecord> rows = new ArrayList<>(a.frames());
         long[] ts = v.timeline().timestampsMs();
         for (int i = 0; i < a.frames(); i++) {
             float[] frame = new float[d];
             System.arraycopy(std, i * d, frame, 0, d);
-            rows.add(RowFactory.create(v.video(), v.partition().id(), i, ts[i], frame, a.valid()[i]));
+            rows.add(new FrameRecord(v.video(), v.partition().id(), i, ts[i], frame, a.valid()[i]));
         }
         return rows;
     }
@@ -130,17 +120,18 @@ final class PreparedTables {
         return rows;
     }
 
-    static List<Row> windowFeatureRows(PreparedVideo v, SetPlan set, FeatureStats stats, List<Window> windows, int size) {
+    static List<WindowFeaturesRecord> windowFeatureRows(PreparedVideo v, SetPlan set, FeatureStats stats,
+                                                        List<Window> windows, int size) {
         AlignedFeatures a = v.sets().get(set.name());
         float[] std = stats.apply(a);
         int d = a.width();
-        List<Row> rows = new ArrayList<>(windows.size());
+        List<WindowFeaturesRecord> rows = new ArrayList<>(windows.size());
         for (Window w : windows) {
             float[] values = new float[size * d];
             boolean[] valid = new boolean[size];
             System.arraycopy(std, w.start() * d, values, 0, w.length() * d);
             System.arraycopy(a.valid(), w.start(), valid, 0, w.length());
-            rows.add(RowFactory.create(v.video(), w.index(), values, valid));
+            rows.add(new WindowFeaturesRecord(v.video(), w.index(), values, valid));
         }
         return rows;
     }
