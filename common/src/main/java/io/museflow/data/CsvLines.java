@@ -157,6 +157,19 @@ final class CsvLines implements AutoCloseable {
         return v;
     }
 
+    /** A segment id cell: an integer, or -1 where empty or NaN. */
+    int segmentId(String line, int[] bounds, int column) {
+        double s = number(line, bounds[2 * column], bounds[2 * column + 1], column);
+        if (Double.isNaN(s)) {
+            return -1;
+        }
+        if (s != Math.rint(s) || s < 0 || s > Integer.MAX_VALUE) {
+            throw InputDataException.at(source, lineNo, "column '" + header[column] + "': " + s
+                    + " is not a non-negative integer");
+        }
+        return (int) s;
+    }
+
     private static String abbreviate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }

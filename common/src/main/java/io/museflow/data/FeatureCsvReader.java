@@ -46,8 +46,7 @@ public final class FeatureCsvReader {
                 prev = t;
                 ts.add(t);
                 if (segCol >= 0) {
-                    double seg = csv.number(line, bounds[2 * segCol], bounds[2 * segCol + 1], segCol);
-                    segments.add(Double.isNaN(seg) ? -1 : (long) seg);
+                    segments.add(csv.segmentId(line, bounds, segCol));
                 }
                 for (int c : featureCols) {
                     double v = csv.number(line, bounds[2 * c], bounds[2 * c + 1], c);
@@ -60,16 +59,8 @@ public final class FeatureCsvReader {
             if (ts.size() == 0) {
                 throw new InputDataException(source + ": header only, no data rows");
             }
-            int[] seg = new int[ts.size()];
-            if (segCol >= 0) {
-                long[] s = segments.toArray();
-                for (int i = 0; i < seg.length; i++) {
-                    seg[i] = (int) s[i];
-                }
-            } else {
-                java.util.Arrays.fill(seg, -1);
-            }
-            return new FeatureSeries(source, names, ts.toArray(), seg, values.toArray(), nanCells);
+            return new FeatureSeries(source, names, ts.toArray(), segments.toIntsOrMissing(ts.size()), values.toArray(),
+                    nanCells);
         }
     }
 

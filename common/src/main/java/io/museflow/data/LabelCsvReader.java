@@ -15,7 +15,7 @@ public final class LabelCsvReader {
             int[] bounds = new int[2 * csv.header().length];
             LongList ts = new LongList();
             FloatList values = new FloatList(4096);
-            FloatList segments = new FloatList(4096);
+            LongList segments = new LongList();
             long prev = 0;
             String line;
             while ((line = csv.next()) != null) {
@@ -26,26 +26,13 @@ public final class LabelCsvReader {
                 ts.add(t);
                 values.add((float) csv.number(line, bounds[2 * valueCol], bounds[2 * valueCol + 1], valueCol));
                 if (segCol >= 0) {
-                    double s = csv.number(line, bounds[2 * segCol], bounds[2 * segCol + 1], segCol);
-                    if (!Double.isNaN(s) && s != Math.rint(s)) {
-                        throw InputDataException.at(source, csv.lineNo(), "segment_id " + s + " is not an integer");
-                    }
-                    segments.add((float) s);
+                    segments.add(csv.segmentId(line, bounds, segCol));
                 }
             }
             if (ts.size() == 0) {
                 throw new InputDataException(source + ": header only, no data rows");
             }
-            int[] seg = new int[ts.size()];
-            if (segCol >= 0) {
-                float[] s = segments.toArray();
-                for (int i = 0; i < seg.length; i++) {
-                    seg[i] = Float.isNaN(s[i]) ? -1 : (int) s[i];
-                }
-            } else {
-                java.util.Arrays.fill(seg, -1);
-            }
-            return new LabelSeries(source, ts.toArray(), values.toArray(), seg);
+            return new LabelSeries(source, ts.toArray(), values.toArray(), segments.toIntsOrMissing(ts.size()));
         }
     }
 }

@@ -18,6 +18,15 @@ final class LongList {
         return n;
     }
 
+    /** As ints, or all -1 when nothing was added (the column was absent). */
+    int[] toIntsOrMissing(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = this.n == 0 ? -1 : (int) a[i];
+        }
+        return out;
+    }
+
     long[] toArray() {
         return Arrays.copyOf(a, n);
     }

@@ -37,6 +37,13 @@ class LabelCsvReaderTest {
     }
 
     @Test
+    void segmentIdMustBeANonNegativeInteger() {
+        String m = assertThrows(InputDataException.class, () -> read("timestamp,value,segment_id\n0,0.1,1.5\n", "a.csv"))
+                .getMessage();
+        assertEquals("a.csv:2: column 'segment_id': 1.5 is not a non-negative integer", m);
+    }
+
+    @Test
     void timelineRequiresMatchingTimestamps() {
         LabelSeries a = read("timestamp,value\n0,0.1\n250,0.2\n", "arousal/3.csv");
         LabelSeries v = read("timestamp,value\n0,0.1\n500,0.2\n", "valence/3.csv");

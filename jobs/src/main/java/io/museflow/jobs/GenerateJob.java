@@ -14,7 +14,6 @@ import org.apache.spark.util.SerializableConfiguration;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,36 +26,22 @@ public final class GenerateJob {
     }
 
     public static void main(String[] args) {
-        if (Arrays.asList(args).contains("--help")) {
-            System.out.println("""
-                    usage: spark-submit --class io.museflow.jobs.GenerateJob jobs/prepare.jar [--config FILE] [key=value ...]
-                      Keys are those of museflow.generate in reference.conf (output, layout, seed, videos,
-                      minutes.min/max, test-labels, feature-sets).""");
-            return;
-        }
-        int code;
-        try {
-            Settings settings = Settings.load(GeneratorConfig.SECTION, Arrays.asList(args));
+        Jobs.main("generate", """
+                usage: spark-submit --class io.museflow.jobs.GenerateJob jobs/prepare.jar [--config FILE] [key=value ...]
+                  Keys are those of museflow.generate in reference.conf (output, layout, seed, videos,
+                  minutes.min/max, test-labels, feature-sets).""", args, a -> {
+            Settings settings = Settings.load(GeneratorConfig.SECTION, a);
             GeneratorConfig cfg = GeneratorConfig.from(settings);
-            SparkSession spark = Jobs.session("museflow generate");
-            try {
-                run(spark, cfg, settings.render());
-                code = 0;
-            } finally {
-                spark.stop();
-            }
-        } catch (Throwable t) {
-            code = JobFailure.report("generate", t);
-        }
-        System.exit(code);
+            return spark -> run(spark, cfg, settings.render());
+        });
     }
 
     static String run(SparkSession spark, GeneratorConfig cfg, String rendered) throws Exception {
         Console log = new Console("generate");
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        String runKey = OutputDir.sha256(List.of(rendered.replaceAll("\"output\"\\s*:\\s*\"[^\"]*\"", "")));
+        String runKey = OutputDir.sha256(List.of(rendered.replaceAll("\"(output|overwrite)\"\\s*:\\s*(\"[^\"]*\"|true|false)", "")));
         OutputDir out = new OutputDir(cfg.output(), "generate", sc.hadoopConfiguration());
-        if (out.check(runKey, true, "") == OutputDir.State.SAME_RUN) {
+        if (out.check(runKey, cfg.overwrite(), GeneratorConfig.SECTION + ".overwrite") == OutputDir.State.SAME_RUN) {
             log.info(out.targetUri() + " already holds this synthetic package; nothing to do");
             return out.targetUri();
         }

@@ -27,7 +27,6 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,27 +42,13 @@ public final class PrepareJob {
     }
 
     public static void main(String[] args) {
-        if (Arrays.asList(args).contains("--help")) {
-            System.out.println("""
-                    usage: spark-submit jobs/prepare.jar [--config FILE] [key=value ...]
-                      Keys are those of museflow.prepare in reference.conf (e.g. input=..., output=...,
-                      feature-sets=[egemaps,bert], window.size=300, overwrite=true).""");
-            return;
-        }
-        int code;
-        try {
-            PrepareConfig cfg = PrepareConfig.load(Arrays.asList(args));
-            SparkSession spark = Jobs.session("museflow prepare");
-            try {
-                run(spark, cfg);
-                code = 0;
-            } finally {
-                spark.stop();
-            }
-        } catch (Throwable t) {
-            code = JobFailure.report("prepare", t);
-        }
-        System.exit(code);
+        Jobs.main("prepare", """
+                usage: spark-submit jobs/prepare.jar [--config FILE] [key=value ...]
+                  Keys are those of museflow.prepare in reference.conf (e.g. input=..., output=...,
+                  feature-sets=[egemaps,bert], window.size=300, overwrite=true).""", args, a -> {
+            PrepareConfig cfg = PrepareConfig.load(a);
+            return spark -> run(spark, cfg);
+        });
     }
 
     /** What a finished (or skipped) run produced. */
