@@ -32,19 +32,15 @@ public final class FeatureCsvReader {
                 names[i] = header[featureCols[i]];
             }
             int width = featureCols.length;
-            LongList ts = new LongList();
+            Timestamps ts = new Timestamps();
             LongList segments = new LongList();
             FloatList values = new FloatList(1024 * width);
             int[] bounds = new int[2 * header.length];
             long nanCells = 0;
-            long prev = 0;
             String line;
             while ((line = csv.next()) != null) {
                 csv.split(line, bounds);
-                long t = Timestamps.toMillis(csv, csv.number(line, bounds[2 * tsCol], bounds[2 * tsCol + 1], tsCol));
-                Timestamps.requireIncreasing(csv, prev, t, ts.size() == 0);
-                prev = t;
-                ts.add(t);
+                ts.add(csv, line, bounds, tsCol);
                 if (segCol >= 0) {
                     segments.add(csv.segmentId(line, bounds, segCol));
                 }

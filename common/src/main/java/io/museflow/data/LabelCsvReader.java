@@ -13,17 +13,13 @@ public final class LabelCsvReader {
             int valueCol = csv.requireColumn("value");
             int segCol = csv.column("segment_id");
             int[] bounds = new int[2 * csv.header().length];
-            LongList ts = new LongList();
+            Timestamps ts = new Timestamps();
             FloatList values = new FloatList(4096);
             LongList segments = new LongList();
-            long prev = 0;
             String line;
             while ((line = csv.next()) != null) {
                 csv.split(line, bounds);
-                long t = Timestamps.toMillis(csv, csv.number(line, bounds[2 * tsCol], bounds[2 * tsCol + 1], tsCol));
-                Timestamps.requireIncreasing(csv, prev, t, ts.size() == 0);
-                prev = t;
-                ts.add(t);
+                ts.add(csv, line, bounds, tsCol);
                 values.add((float) csv.number(line, bounds[2 * valueCol], bounds[2 * valueCol + 1], valueCol));
                 if (segCol >= 0) {
                     segments.add(csv.segmentId(line, bounds, segCol));

@@ -1,12 +1,16 @@
 package io.museflow.data;
 
-/** Timestamp checks shared by the label and feature readers. */
+/**
+ * The timestamp column of a MuSe CSV as it is read: whole milliseconds, strictly increasing.
+ * Shared by the label and feature readers so that both reject the same things the same way.
+ */
 final class Timestamps {
-    private Timestamps() {
-    }
+    private final LongList values = new LongList();
+    private long previous;
 
-    /** Whole milliseconds; MuSe timestamps are integers in ms. */
-    static long toMillis(CsvLines csv, double value) {
+    /** Parses and checks the timestamp cell of the current line. */
+    void add(CsvLines csv, String line, int[] bounds, int column) {
+        double value = csv.number(line, bounds[2 * column], bounds[2 * column + 1], column);
         if (Double.isNaN(value)) {
             throw InputDataException.at(csv.source(), csv.lineNo(), "timestamp is empty or NaN");
         }
@@ -15,19 +19,24 @@ final class Timestamps {
             throw InputDataException.at(csv.source(), csv.lineNo(), "timestamp " + value
                     + " is not a whole number of milliseconds");
         }
-        return ms;
+        if (values.size() > 0) {
+            if (ms == previous) {
+                throw InputDataException.at(csv.source(), csv.lineNo(), "duplicated timestamp " + ms);
+            }
+            if (ms < previous) {
+                throw InputDataException.at(csv.source(), csv.lineNo(), "timestamp " + ms
+                        + " is smaller than the previous one (" + previous + "): timestamps must increase");
+            }
+        }
+        previous = ms;
+        values.add(ms);
     }
 
-    static void requireIncreasing(CsvLines csv, long previous, long current, boolean first) {
-        if (first) {
-            return;
-        }
-        if (current == previous) {
-            throw InputDataException.at(csv.source(), csv.lineNo(), "duplicated timestamp " + current);
-        }
-        if (current < previous) {
-            throw InputDataException.at(csv.source(), csv.lineNo(), "timestamp " + current
-                    + " is smaller than the previous one (" + previous + "): timestamps must increase");
-        }
+    int size() {
+        return values.size();
+    }
+
+    long[] toArray() {
+        return values.toArray();
     }
 }
