@@ -1,0 +1,38 @@
+package io.museflow.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The numbers reported for one target on one partition: the evaluation CCC over the concatenation
+ * of all its videos (the table number, never a per-video average), Pearson and RMSE over the same
+ * concatenation, and the per-video CCCs for inspection.
+ */
+public record Scores(double ccc, double pearson, double rmse, long frames, Map<String, Double> perVideoCcc) {
+
+    /** Accumulates videos one at a time. */
+    public static final class Builder {
+        private final PairMoments all = new PairMoments();
+        private final Map<String, Double> perVideo = new LinkedHashMap<>();
+
+        public Builder add(String video, float[] predictions, float[] gold, boolean[] mask) {
+            PairMoments v = new PairMoments().addAll(predictions, gold, mask);
+            if (perVideo.containsKey(video)) {
+                throw new IllegalArgumentException("video " + video + " added twice");
+            }
+            perVideo.put(video, v.ccc());
+            all.merge(v);
+            return this;
+        }
+
+        public Scores build() {
+            return new Scores(all.ccc(), all.pearson(), all.rmse(), all.count(), Map.copyOf(perVideo));
+        }
+    }
+
+    /** Mean of the per-video CCCs: shown beside the evaluation CCC because the two differ a lot. */
+    public double meanPerVideoCcc() {
+        return perVideoCcc.values().stream().filter(d -> !Double.isNaN(d)).mapToDouble(Double::doubleValue)
+                .average().orElse(Double.NaN);
+    }
+}
