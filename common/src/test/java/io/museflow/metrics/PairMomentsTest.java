@@ -87,17 +87,18 @@ class PairMomentsTest {
 
     @Test
     void evaluationCccIsOverTheConcatenationNotTheMeanOfVideos() {
-        // Each video is predicted perfectly up to an offset: per-video CCC is high, but the
-        // offsets make the concatenation disagree. The table number must be the latter.
+        // Video a is predicted exactly (CCC 1); video b gets a constant (CCC 0): mean of videos 0.5.
+        // Concatenation: p = 0,2,1,1 and g = 0,2,0,2, both means 1; cov = (1+1+0+0)/4 = 1/2,
+        // var_p = 1/2, var_g = 1 -> CCC = 1 / (3/2) = 2/3. The table number is the 2/3.
         Scores s = new Scores.Builder()
-                .add("a", new float[]{1, 2, 3}, new float[]{0, 1, 2}, null)
-                .add("b", new float[]{-1, 0, 1}, new float[]{0, 1, 2}, null)
+                .add("a", new float[]{0, 2}, new float[]{0, 2}, null)
+                .add("b", new float[]{1, 1}, new float[]{0, 2}, null)
                 .build();
-        PairMoments concat = of(new double[]{1, 2, 3, -1, 0, 1}, new double[]{0, 1, 2, 0, 1, 2});
-        assertEquals(concat.ccc(), s.ccc(), 1e-12);
-        assertEquals(6, s.frames());
-        assertEquals(4.0 / 7, s.perVideoCcc().get("a"), 1e-12); // 2(2/3) / (2/3 + 2/3 + 1) = (4/3) / (7/3)
-        assertTrue(s.meanPerVideoCcc() > s.ccc());
+        assertEquals(2.0 / 3, s.ccc(), 1e-12);
+        assertEquals(1.0, s.perVideoCcc().get("a"), 1e-12);
+        assertEquals(0.0, s.perVideoCcc().get("b"), 1e-12);
+        assertEquals(0.5, s.meanPerVideoCcc(), 1e-12);
+        assertEquals(4, s.frames());
         assertThrows(IllegalArgumentException.class, () -> new Scores.Builder()
                 .add("a", new float[]{1}, new float[]{1}, null).add("a", new float[]{1}, new float[]{1}, null));
     }
