@@ -88,6 +88,8 @@ public class MaskedRnnImpl extends BaseLayer<MaskedRnn> {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray result;
+        // Input dropout as configured on the layer (DL4J's dropOut(p) takes the KEEP probability).
+        applyDropOutIfNecessary(training, workspaceMgr);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             result = forward(training);
         }
@@ -128,7 +130,8 @@ public class MaskedRnnImpl extends BaseLayer<MaskedRnn> {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             result = backward(epsilon);
         }
-        return new Pair<>(result.getFirst(), workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, result.getSecond()));
+        INDArray eps = backpropDropOutIfPresent(workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, result.getSecond()));
+        return new Pair<>(result.getFirst(), eps);
     }
 
     private Pair<Gradient, INDArray> backward(INDArray epsilon) {

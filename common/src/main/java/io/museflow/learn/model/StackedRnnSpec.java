@@ -1,0 +1,29 @@
+package io.museflow.learn.model;
+
+import io.museflow.learn.rnn.CellType;
+
+/**
+ * Hamieh et al. 2021's regressor: {@code layers} stacked (bi)LSTM/GRU layers of {@code hidden}
+ * units, then a per-frame linear output of {@code targets} values.
+ *
+ * @param dropRate dropout on each recurrent layer's input, as a drop rate (0 = none)
+ */
+public record StackedRnnSpec(int inputs, int targets, int layers, CellType cell, boolean bidirectional, int hidden,
+                             double dropRate, LossKind loss) {
+    public StackedRnnSpec {
+        if (inputs < 1 || targets < 1 || hidden < 1) {
+            throw new IllegalArgumentException("inputs, targets and hidden must be positive");
+        }
+        if (layers < 1 || layers > 4) {
+            throw new IllegalArgumentException("layers must be 1 to 4, got " + layers);
+        }
+        if (!(dropRate >= 0 && dropRate < 1)) {
+            throw new IllegalArgumentException("dropRate must be in [0, 1), got " + dropRate);
+        }
+    }
+
+    /** The paper's chosen configuration: 4 × BiGRU 64, CCC loss. */
+    public static StackedRnnSpec hamieh(int inputs, int targets) {
+        return new StackedRnnSpec(inputs, targets, 4, CellType.GRU, true, 64, 0.0, LossKind.CCC);
+    }
+}

@@ -1,0 +1,39 @@
+package io.museflow.learn.train;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+/**
+ * Sequences padded to the longest in DL4J's NCW layout: features {@code [mb, inputs, T]}, labels
+ * {@code [mb, targets, T]}, mask {@code [mb, T]} (1 on real frames). Padding is 0 and masked.
+ */
+public record Batch(INDArray features, INDArray labels, INDArray mask) {
+
+    public static Batch of(List<Sequence> seqs, DataType type) {
+        int mb = seqs.size();
+        int steps = seqs.stream().mapToInt(Sequence::frames).max().orElseThrow();
+        int d = seqs.get(0).inputs();
+        int k = seqs.get(0).targets();
+        float[] f = new float[mb * d * steps];
+        float[] y = new float[mb * k * steps];
+        float[] m = new float[mb * steps];
+        for (int b = 0; b < mb; b++) {
+            Sequence s = seqs.get(b);
+            for (int t = 0; t < s.frames(); t++) {
+                for (int c = 0; c < d; c++) {
+                    f[(b * d + c) * steps + t] = s.features()[t * d + c];
+                }
+                for (int c = 0; c < k; c++) {
+                    y[(b * k + c) * steps + t] = s.labels()[t * k + c];
+                }
+                m[b * steps + t] = 1f;
+            }
+        }
+        return new Batch(Nd4j.create(f, new long[]{mb, d, steps}, 'c').castTo(type),
+                Nd4j.create(y, new long[]{mb, k, steps}, 'c').castTo(type),
+                Nd4j.create(m, new long[]{mb, steps}, 'c').castTo(type));
+    }
+}

@@ -1,0 +1,25 @@
+package io.museflow.learn.train;
+
+/**
+ * The training schedule of the method (method.md, "Training").
+ *
+ * @param lrPatience   epochs without a lower training loss before the learning rate is halved
+ * @param minLr        the learning rate never goes below this
+ * @param stopPatience epochs without a better devel CCC before training stops
+ */
+public record TrainConfig(int maxEpochs, double learningRate, int batchSize, int lrPatience, double minLr,
+                          int stopPatience, long seed) {
+    public TrainConfig {
+        if (maxEpochs < 1 || batchSize < 1 || lrPatience < 1 || stopPatience < 1) {
+            throw new IllegalArgumentException("maxEpochs, batchSize and patiences must be positive");
+        }
+        if (!(learningRate > 0) || !(minLr > 0)) {
+            throw new IllegalArgumentException("learning rates must be positive");
+        }
+    }
+
+    /** The papers' schedule: at most 100 epochs, halve after 5, floor 1e-5, stop after 15. */
+    public static TrainConfig papers(double learningRate, int batchSize, long seed) {
+        return new TrainConfig(100, learningRate, batchSize, 5, 1e-5, 15, seed);
+    }
+}
