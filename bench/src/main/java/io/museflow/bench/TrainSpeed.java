@@ -1,0 +1,66 @@
+package io.museflow.bench;
+
+import io.museflow.learn.model.LossKind;
+import io.museflow.learn.model.StackedRnnModel;
+import io.museflow.learn.model.StackedRnnSpec;
+import io.museflow.learn.rnn.CellType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Time per training epoch of a stacked recurrent model on random data, the shapes of the issue:
+ * {@code windows × frames × features}, batch size, hidden units. Prints one line:
+ * {@code model seconds_per_epoch inference_seconds_for_one_long_video}.
+ * Usage: TrainSpeed MODEL WINDOWS FRAMES FEATURES BATCH HIDDEN EPOCHS LONG_FRAMES
+ * with MODEL one of bigru4, bilstm4.
+ */
+public final class TrainSpeed {
+    private TrainSpeed() {
+    }
+
+    public static void main(String[] a) {
+        String model = a[0];
+        int windows = Integer.parseInt(a[1]);
+        int frames = Integer.parseInt(a[2]);
+        int features = Integer.parseInt(a[3]);
+        int batch = Integer.parseInt(a[4]);
+        int hidden = Integer.parseInt(a[5]);
+        int epochs = Integer.parseInt(a[6]);
+        int longFrames = Integer.parseInt(a[7]);
+        CellType cell = switch (model) {
+            case "bigru4" -> CellType.GRU;
+            case "bilstm4" -> CellType.LSTM;
+            default -> throw new IllegalArgumentException("unknown model " + model);
+        };
+        MultiLayerNetwork net = StackedRnnModel.build(new StackedRnnSpec(features, 1, 4, cell, true, hidden, 0.0,
+                LossKind.CCC), 1, 1e-3, DataType.FLOAT);
+        Nd4j.getRandom().setSeed(1);
+        INDArray x = Nd4j.rand(DataType.FLOAT, windows, features, frames);
+        INDArray y = Nd4j.rand(DataType.FLOAT, windows, 1, frames);
+        INDArray m = Nd4j.ones(DataType.FLOAT, windows, frames);
+        runEpoch(net, x, y, m, batch); // warm-up: JIT and allocations
+        long start = System.nanoTime();
+        for (int e = 0; e < epochs; e++) {
+            runEpoch(net, x, y, m, batch);
+        }
+        double perEpoch = (System.nanoTime() - start) / 1e9 / epochs;
+        INDArray video = Nd4j.rand(DataType.FLOAT, 1, features, longFrames);
+        net.output(video);
+        long t0 = System.nanoTime();
+        net.output(video);
+        double inference = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%s %.3f %.3f%n", model, perEpoch, inference);
+    }
+
+    private static void runEpoch(MultiLayerNetwork net, INDArray x, INDArray y, INDArray m, int batch) {
+        long n = x.size(0);
+        for (long i = 0; i < n; i += batch) {
+            long j = Math.min(n, i + batch);
+            net.fit(x.get(NDArrayIndex.interval(i, j)).dup(), y.get(NDArrayIndex.interval(i, j)).dup(),
+                    m.get(NDArrayIndex.interval(i, j)).dup(), m.get(NDArrayIndex.interval(i, j)).dup());
+        }
+    }
+}
