@@ -1,0 +1,125 @@
+package io.museflow.learn.attention;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.DoubleSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AttentionPassTest {
+    static final int MB = 3;
+    static final int T = 5;
+    static final int D = 4;
+    static final int[] LENGTHS = {5, 3, 1};
+
+    static INDArray random(Random rng, double scale, long... shape) {
+        INDArray a = Nd4j.create(DataType.DOUBLE, shape);
+        for (long i = 0; i < a.length(); i++) {
+            a.putScalar(i, scale * rng.nextGaussian());
+        }
+        return a;
+    }
+
+    static INDArray mask() {
+        INDArray m = Nd4j.zeros(DataType.DOUBLE, MB * T, 1);
+        for (int b = 0; b < MB; b++) {
+            for (int t = 0; t < LENGTHS[b]; t++) {
+                m.putScalar(b * T + t, 0, 1.0);
+            }
+        }
+        return m;
+    }
+
+    static AttentionParams params(Random rng) {
+        return new AttentionParams(random(rng, 0.5, D, D), random(rng, 0.2, 1, D), random(rng, 0.5, D, D),
+                random(rng, 0.2, 1, D), random(rng, 0.5, D, D), random(rng, 0.2, 1, D), random(rng, 0.5, D, D),
+                random(rng, 0.2, 1, D), random(rng, 0.3, 1, D).addi(1.0), random(rng, 0.2, 1, D));
+    }
+
+    static void assertClose(INDArray analytic, INDArray target, DoubleSupplier loss, String what) {
+        double h = 1e-6;
+        for (long i = 0; i < target.length(); i++) {
+            double orig = target.getDouble(i);
+            target.putScalar(i, orig + h);
+            double up = loss.getAsDouble();
+            target.putScalar(i, orig - h);
+            double down = loss.getAsDouble();
+            target.putScalar(i, orig);
+            double numeric = (up - down) / (2 * h);
+            double a = analytic.getDouble(i);
+            double err = Math.abs(a - numeric) / Math.max(1e-10, Math.abs(a) + Math.abs(numeric));
+            assertTrue(err < 1e-6 || Math.abs(a - numeric) < 1e-9, what + "[" + i + "]: analytic " + a + ", numeric " + numeric);
+        }
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferencesWithPaddedSequences() {
+        Random rng = new Random(2);
+        AttentionPass pass = new AttentionPass(2);
+        AttentionParams p = params(rng);
+        INDArray x = random(rng, 1.0, MB * T, D);
+        INDArray m = mask();
+        INDArray r = random(rng, 1.0, MB * T, D);
+        DoubleSupplier loss = () -> pass.forward(x, m, MB, p).output().mul(r).sumNumber().doubleValue();
+        AttentionPass.Gradients g = pass.backward(pass.forward(x, m, MB, p), r, p);
+        Map<String, INDArray[]> checks = new LinkedHashMap<>();
+        checks.put("x", new INDArray[]{g.dx(), x});
+        checks.put("Wq", new INDArray[]{g.dwq(), p.wq()});
+        checks.put("bq", new INDArray[]{g.dbq(), p.bq()});
+        checks.put("Wk", new INDArray[]{g.dwk(), p.wk()});
+        checks.put("bk", new INDArray[]{g.dbk(), p.bk()});
+        checks.put("Wv", new INDArray[]{g.dwv(), p.wv()});
+        checks.put("bv", new INDArray[]{g.dbv(), p.bv()});
+        checks.put("Wo", new INDArray[]{g.dwo(), p.wo()});
+        checks.put("bo", new INDArray[]{g.dbo(), p.bo()});
+        checks.put("gamma", new INDArray[]{g.dGamma(), p.gamma()});
+        checks.put("beta", new INDArray[]{g.dBeta(), p.beta()});
+        checks.forEach((name, pair) -> assertClose(pair[0], pair[1], loss, "d" + name));
+    }
+
+    @Test
+    void layerNormAloneMatchesFiniteDifferencesAndNormalizes() {
+        Random rng = new Random(4);
+        INDArray x = random(rng, 3.0, 6, 5).addi(10);
+        INDArray gamma = random(rng, 0.3, 1, 5).addi(1);
+        INDArray beta = random(rng, 0.3, 1, 5);
+        INDArray r = random(rng, 1.0, 6, 5);
+        DoubleSupplier loss = () -> LayerNormPass.scale(LayerNormPass.normalize(x), gamma, beta).mul(r).sumNumber()
+                .doubleValue();
+        INDArray[] g = LayerNormPass.backward(LayerNormPass.normalize(x), r, gamma);
+        assertClose(g[0], x, loss, "dx");
+        assertClose(g[1], gamma, loss, "dgamma");
+        assertClose(g[2], beta, loss, "dbeta");
+        INDArray xHat = LayerNormPass.normalize(x).xHat();
+        assertEquals(0.0, xHat.mean(1).amaxNumber().doubleValue(), 1e-12);
+        assertEquals(1.0, xHat.mul(xHat).mean(1).minNumber().doubleValue(), 1e-4);
+    }
+
+    @Test
+    void paddingDoesNotLeak() {
+        Random rng = new Random(6);
+        AttentionPass pass = new AttentionPass(2);
+        AttentionParams p = params(rng);
+        INDArray m = mask();
+        INDArray x = random(rng, 1.0, MB * T, D).muliColumnVector(m);
+        INDArray noisy = x.add(random(rng, 100.0, MB * T, D).muliColumnVector(m.rsub(1.0)));
+        INDArray r = random(rng, 1.0, MB * T, D);
+        AttentionPass.Cache a = pass.forward(x, m, MB, p);
+        AttentionPass.Cache b = pass.forward(noisy, m, MB, p);
+        assertEquals(0.0, a.output().sub(b.output()).amaxNumber().doubleValue(), 1e-12);
+        assertEquals(0.0, b.output().mulColumnVector(m.rsub(1.0)).amaxNumber().doubleValue(), 0.0);
+        AttentionPass.Gradients ga = pass.backward(a, r, p);
+        AttentionPass.Gradients gb = pass.backward(b, r, p);
+        assertEquals(0.0, ga.dwq().sub(gb.dwq()).amaxNumber().doubleValue(), 1e-10);
+        assertEquals(0.0, ga.dwv().sub(gb.dwv()).amaxNumber().doubleValue(), 1e-10);
+        assertEquals(0.0, ga.dGamma().sub(gb.dGamma()).amaxNumber().doubleValue(), 1e-10);
+        assertEquals(0.0, gb.dx().mulColumnVector(m.rsub(1.0)).amaxNumber().doubleValue(), 0.0, "no gradient into padding");
+    }
+}
