@@ -9,17 +9,24 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /** Builds the network of a {@link StackedRnnSpec}; training lives in {@code Trainer}. */
 public final class StackedRnnModel {
     private StackedRnnModel() {
     }
 
+    /** With Adam at {@code learningRate}, the papers' optimizer. */
     public static MultiLayerNetwork build(StackedRnnSpec spec, long seed, double learningRate, DataType dataType) {
+        return build(spec, seed, new Adam(learningRate), dataType);
+    }
+
+    /** With any updater ({@code NoOp} for gradient checks). */
+    public static MultiLayerNetwork build(StackedRnnSpec spec, long seed, IUpdater updater, DataType dataType) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .dataType(dataType)
                 .seed(seed)
-                .updater(new Adam(learningRate))
+                .updater(updater)
                 .weightInit(WeightInit.XAVIER)
                 // The losses are means over frames already; DL4J must not divide by the batch again.
                 .miniBatch(false)

@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import io.museflow.learn.layers.ParamLayout;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,11 +56,7 @@ public final class MaskedRnnParamInitializer implements ParamInitializer {
 
     @Override
     public long numParams(Layer layer) {
-        long n = 0;
-        for (long[] s : shapes(conf(layer)).values()) {
-            n += s[0] * s[1];
-        }
-        return n;
+        return ParamLayout.count(shapes(conf(layer)));
     }
 
     @Override
@@ -90,7 +86,7 @@ public final class MaskedRnnParamInitializer implements ParamInitializer {
 
     @Override
     public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
-        Map<String, INDArray> views = views(conf(conf.getLayer()), paramsView);
+        Map<String, INDArray> views = ParamLayout.views(shapes(conf(conf.getLayer())), paramsView);
         if (initializeParams) {
             double k = 1.0 / Math.sqrt(conf(conf.getLayer()).getNOut());
             for (INDArray v : views.values()) {
@@ -102,18 +98,6 @@ public final class MaskedRnnParamInitializer implements ParamInitializer {
 
     @Override
     public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
-        return views(conf(conf.getLayer()), gradientView);
-    }
-
-    private static Map<String, INDArray> views(MaskedRnn c, INDArray flat) {
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        INDArray row = flat.reshape(flat.length());
-        long offset = 0;
-        for (Map.Entry<String, long[]> e : shapes(c).entrySet()) {
-            long n = e.getValue()[0] * e.getValue()[1];
-            out.put(e.getKey(), row.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', e.getValue()));
-            offset += n;
-        }
-        return out;
+        return ParamLayout.views(shapes(conf(conf.getLayer())), gradientView);
     }
 }

@@ -1,0 +1,180 @@
+package io.museflow.learn.attention;
+
+import io.museflow.learn.layers.ParamLayout;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Configuration of Sun et al.'s self-attention block on NCW sequences: an optional linear input
+ * projection {@code nIn → nOut} (present when they differ), then {@code S = LayerNorm(X + MHA(X))}
+ * with {@code heads} heads and a key padding mask. Output {@code [mb, nOut, T]}, 0 on padded frames.
+ */
+public class SelfAttentionBlock extends BaseRecurrentLayer {
+    private static final long serialVersionUID = 1L;
+    static final String[] BLOCK_KEYS = {"Wq", "bq", "Wk", "bk", "Wv", "bv", "Wo", "bo", "gamma", "beta"};
+
+    private int heads = 4;
+
+    public SelfAttentionBlock() {
+    }
+
+    public SelfAttentionBlock(long nIn, long width, int heads) {
+        if (width % heads != 0) {
+            throw new IllegalArgumentException("width " + width + " is not divisible by " + heads + " heads");
+        }
+        this.heads = heads;
+        setNIn(nIn);
+        setNOut(width);
+        setRnnDataFormat(RNNFormat.NCW);
+    }
+
+    public int getHeads() {
+        return heads;
+    }
+
+    public void setHeads(int heads) {
+        this.heads = heads;
+    }
+
+    public boolean hasProjection() {
+        return getNIn() != getNOut();
+    }
+
+    Map<String, long[]> shapes() {
+        long d = getNOut();
+        Map<String, long[]> s = new LinkedHashMap<>();
+        if (hasProjection()) {
+            s.put("Wp", new long[]{getNIn(), d});
+            s.put("bp", new long[]{1, d});
+        }
+        for (String k : BLOCK_KEYS) {
+            s.put(k, k.startsWith("W") ? new long[]{d, d} : new long[]{1, d});
+        }
+        return s;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+                                                       int layerIndex, INDArray layerParamsView, boolean initializeParams,
+                                                       DataType networkDataType) {
+        SelfAttentionBlockImpl layer = new SelfAttentionBlockImpl(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return Initializer.INSTANCE;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        if (inputType.getType() != InputType.Type.RNN) {
+            throw new IllegalStateException("SelfAttentionBlock (layer " + layerIndex + ") needs recurrent input, got "
+                    + inputType);
+        }
+        return InputType.recurrent(getNOut(), ((InputType.InputTypeRecurrent) inputType).getTimeSeriesLength(),
+                RNNFormat.NCW);
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        long params = initializer().numParams(this);
+        return new LayerMemoryReport.Builder(layerName, SelfAttentionBlock.class, inputType, getOutputType(-1, inputType))
+                .standardMemory(params, 2 * params).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SelfAttentionBlock a && super.equals(o) && a.heads == heads;
+    }
+
+    @Override
+    public int hashCode() {
+        return super.hashCode() * 31 + heads;
+    }
+
+    /** Xavier-uniform projections (fan-in and fan-out the right way round), zero biases, γ = 1, β = 0. */
+    static final class Initializer implements ParamInitializer {
+        static final Initializer INSTANCE = new Initializer();
+
+        private static SelfAttentionBlock c(Layer l) {
+            return (SelfAttentionBlock) l;
+        }
+
+        @Override
+        public long numParams(NeuralNetConfiguration conf) {
+            return numParams(conf.getLayer());
+        }
+
+        @Override
+        public long numParams(Layer layer) {
+            return ParamLayout.count(c(layer).shapes());
+        }
+
+        @Override
+        public List<String> paramKeys(Layer layer) {
+            return new ArrayList<>(c(layer).shapes().keySet());
+        }
+
+        @Override
+        public List<String> weightKeys(Layer layer) {
+            return paramKeys(layer).stream().filter(k -> k.startsWith("W")).toList();
+        }
+
+        @Override
+        public List<String> biasKeys(Layer layer) {
+            return paramKeys(layer).stream().filter(k -> !k.startsWith("W")).toList();
+        }
+
+        @Override
+        public boolean isWeightParam(Layer layer, String key) {
+            return key.startsWith("W");
+        }
+
+        @Override
+        public boolean isBiasParam(Layer layer, String key) {
+            return !key.startsWith("W");
+        }
+
+        @Override
+        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
+            Map<String, INDArray> views = ParamLayout.views(c(conf.getLayer()).shapes(), paramsView);
+            if (initializeParams) {
+                views.forEach((k, v) -> {
+                    if (k.startsWith("W")) {
+                        double limit = Math.sqrt(6.0 / (v.size(0) + v.size(1)));
+                        v.assign(Nd4j.rand(v.dataType(), v.shape()).muli(2 * limit).subi(limit));
+                    } else {
+                        v.assign(k.equals("gamma") ? 1.0 : 0.0);
+                    }
+                });
+            }
+            return views;
+        }
+
+        @Override
+        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
+            return ParamLayout.views(c(conf.getLayer()).shapes(), gradientView);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.museflow.learn.attention;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The {@link SelfAttentionBlock} layer: DL4J plumbing around {@link AttentionPass}. */
+public class SelfAttentionBlockImpl extends BaseLayer<SelfAttentionBlock> {
+    private AttentionPass.Cache cache;
+    private INDArray projectedInputRows;
+
+    public SelfAttentionBlockImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private AttentionParams blockParams() {
+        return new AttentionParams(params.get("Wq"), params.get("bq"), params.get("Wk"), params.get("bk"),
+                params.get("Wv"), params.get("bv"), params.get("Wo"), params.get("bo"), params.get("gamma"),
+                params.get("beta"));
+    }
+
+    private INDArray rowMask(long mb, long steps) {
+        return maskArray == null ? Nd4j.ones(dataType, mb * steps, 1)
+                : maskArray.castTo(dataType).reshape('c', mb * steps, 1).dup();
+    }
+
+    /** Runs outside DL4J workspaces (the cache must outlive them); results are copied back in. */
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        INDArray result;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            long mb = input.size(0);
+            long steps = input.size(2);
+            long d = layerConf().getNOut();
+            INDArray rows = input.castTo(dataType).permute(0, 2, 1).dup('c').reshape('c', mb * steps, input.size(1));
+            INDArray x = rows;
+            if (layerConf().hasProjection()) {
+                x = rows.mmul(params.get("Wp")).addiRowVector(params.get("bp"));
+            }
+            AttentionPass.Cache c = new AttentionPass(layerConf().getHeads()).forward(x, rowMask(mb, steps), (int) mb,
+                    blockParams());
+            if (training) {
+                cache = c;
+                projectedInputRows = rows;
+            }
+            result = c.output().reshape('c', mb, steps, d).permute(0, 2, 1).dup('c');
+        }
+        return workspaceMgr.dup(ArrayType.ACTIVATIONS, result);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (cache == null) {
+            throw new IllegalStateException("SelfAttentionBlock (layer " + index + "): backprop without a training forward pass");
+        }
+        Gradient gradient = new DefaultGradient(gradientsFlattened);
+        INDArray eps;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            long mb = epsilon.size(0);
+            long steps = epsilon.size(2);
+            INDArray dRows = epsilon.castTo(dataType).permute(0, 2, 1).dup('c').reshape('c', mb * steps, epsilon.size(1));
+            AttentionPass.Gradients g = new AttentionPass(layerConf().getHeads()).backward(cache, dRows, blockParams());
+            INDArray dx = g.dx();
+            if (layerConf().hasProjection()) { // in parameter order: projection first
+                put(gradient, "Wp", projectedInputRows.transpose().mmul(dx));
+                put(gradient, "bp", dx.sum(true, 0));
+                dx = dx.mmul(params.get("Wp").transpose());
+            }
+            INDArray[] values = {g.dwq(), g.dbq(), g.dwk(), g.dbk(), g.dwv(), g.dbv(), g.dwo(), g.dbo(), g.dGamma(),
+                    g.dBeta()};
+            for (int i = 0; i < values.length; i++) {
+                put(gradient, SelfAttentionBlock.BLOCK_KEYS[i], values[i]);
+            }
+            eps = dx.reshape('c', mb, steps, dx.size(1)).permute(0, 2, 1).dup('c').castTo(epsilon.dataType());
+            cache = null;
+            projectedInputRows = null;
+        }
+        return new Pair<>(gradient, backpropDropOutIfPresent(workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, eps)));
+    }
+
+    private void put(Gradient gradient, String key, INDArray value) {
+        INDArray view = gradientViews.get(key);
+        view.assign(value.reshape(view.shape()));
+        gradient.gradientForVariable().put(key, view);
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public Type type() {
+        return Type.RECURRENT;
+    }
+
+    @Override
+    public void clearNoiseWeightParams() {
+        // no weight noise
+    }
+}
