@@ -11,7 +11,9 @@ import java.util.Set;
 
 /** Settings of the synthetic data generator ({@code museflow.generate}). */
 public record GeneratorConfig(String output, MuseLayout layout, long seed, int videos, double minMinutes,
-                              double maxMinutes, boolean testLabels, boolean overwrite, List<SetSpec> featureSets)
+                              double maxMinutes, boolean testLabels, double featureNoise, double labelHidden,
+                              boolean overwrite,
+                              List<SetSpec> featureSets)
         implements java.io.Serializable {
 
     public static final String SECTION = "museflow.generate";
@@ -44,7 +46,8 @@ public record GeneratorConfig(String output, MuseLayout layout, long seed, int v
             throw new ConfigError(s.key("feature-sets") + ": needs at least one feature set");
         }
         return new GeneratorConfig(s.string("output"), MuseLayout.parse(layout), s.integer("seed", Long.MIN_VALUE,
-                Long.MAX_VALUE), (int) s.integer("videos", 3, 100_000), min, max, s.bool("test-labels"), s.bool("overwrite"),
+                Long.MAX_VALUE), (int) s.integer("videos", 3, 100_000), min, max, s.bool("test-labels"),
+                s.number("feature-noise", 0, 100), s.number("label-hidden", 0, 10), s.bool("overwrite"),
                 List.copyOf(sets));
     }
 

@@ -109,16 +109,25 @@ public final class SyntheticMuse implements java.io.Serializable {
             frames += k ? 1 : 0;
         }
         if (cfg.testLabels() || partitions[index] != Partition.TEST) {
-            writeLabels(sink, layout, "arousal", video, arousal, kept, segment, rng);
-            writeLabels(sink, layout, "valence", video, valence, kept, segment, rng);
+            double[] labelA = arousal;
+            double[] labelV = valence;
+            if (cfg.labelHidden() > 0) {
+                // Own RNG: packages without a hidden component stay byte-identical.
+                SplittableRandom hiddenRng = new SplittableRandom(mix(cfg.seed(), index) ^ 0x2545F4914F6CDD1DL);
+                labelA = withHidden(arousal, latent(hiddenRng, raw), cfg.labelHidden());
+                labelV = withHidden(valence, latent(hiddenRng, raw), cfg.labelHidden());
+            }
+            writeLabels(sink, layout, "arousal", video, labelA, kept, segment, rng);
+            writeLabels(sink, layout, "valence", video, labelV, kept, segment, rng);
         }
         for (GeneratorConfig.SetSpec set : cfg.featureSets()) {
             SplittableRandom setRng = new SplittableRandom(mix(mix(cfg.seed(), index), set.name().hashCode()));
             String path = layout.featureFile(set.name(), set.modality().nativeRate(), video);
             try (Writer w = sink.open(path)) {
                 switch (set.modality()) {
-                    case NATIVE_AUDIO -> writeNative(w, set, columns(set), arousal, period, setRng);
-                    default -> writeAligned(w, set, columns(set), arousal, valence, kept, segment, period, setRng);
+                    case NATIVE_AUDIO -> writeNative(w, set, columns(set), arousal, period, cfg.featureNoise(), setRng);
+                    default -> writeAligned(w, set, columns(set), arousal, valence, kept, segment, period,
+                            cfg.featureNoise(), setRng);
                 }
             }
         }
@@ -136,6 +145,16 @@ public final class SyntheticMuse implements java.io.Serializable {
             x[i] = 0.8 * slow + 0.45 * fast;
         }
         return x;
+    }
+
+    private static double[] withHidden(double[] observed, double[] hidden, double scale) {
+        double[] out = new double[observed.length];
+        for (int i = 0; i < out.length; i++) {
+            double o = Math.max(-0.999, Math.min(0.999, observed[i]));
+            double atanh = 0.5 * Math.log((1 + o) / (1 - o));
+            out[i] = Math.tanh(atanh + scale * hidden[i]);
+        }
+        return out;
     }
 
     /** Irrelevant stretches cut out of the video: the labels jump over them. */
@@ -197,8 +216,8 @@ public final class SyntheticMuse implements java.io.Serializable {
     }
 
     private static void writeAligned(Writer w, GeneratorConfig.SetSpec set, Columns col, double[] arousal,
-                                     double[] valence, boolean[] kept, int[] segment, long period, SplittableRandom rng)
-            throws IOException {
+                                     double[] valence, boolean[] kept, int[] segment, long period, double noise,
+                                     SplittableRandom rng) throws IOException {
         int d = set.width();
         writeHeader(w, set, true);
         int raw = arousal.length;
@@ -249,10 +268,11 @@ public final class SyntheticMuse implements java.io.Serializable {
                 }
                 double z = switch (set.modality()) {
                     case AUDIO -> corrupt[r] ? 3 * rng.nextGaussian()
-                            : col.wa[c] * a + col.wq[c] * (a * a - 0.4) + 0.2 * col.wv[c] * v + 0.6 * rng.nextGaussian();
-                    case VIDEO -> 0.5 * col.wa[c] * a + 0.5 * col.wv[c] * v + rng.nextGaussian();
+                            : col.wa[c] * a + col.wq[c] * (a * a - 0.4) + 0.2 * col.wv[c] * v
+                            + noise * 0.6 * rng.nextGaussian();
+                    case VIDEO -> 0.5 * col.wa[c] * a + 0.5 * col.wv[c] * v + noise * rng.nextGaussian();
                     case TEXT -> col.wv[c] * Math.tanh(2.5 * v) + col.wq[c] * Math.signum(v) * Math.sqrt(Math.abs(v))
-                            + 0.15 * col.wa[c] * a + 0.7 * rng.nextGaussian();
+                            + 0.15 * col.wa[c] * a + noise * 0.7 * rng.nextGaussian();
                     case NATIVE_AUDIO -> throw new IllegalStateException();
                 };
                 fixed(sb, col.offset[c] + col.scale[c] * z, 5);
@@ -263,7 +283,7 @@ public final class SyntheticMuse implements java.io.Serializable {
 
     /** 10 ms rows over the whole recording, cut stretches included (they are not labelled). */
     private static void writeNative(Writer w, GeneratorConfig.SetSpec set, Columns col, double[] arousal, long period,
-                                    SplittableRandom rng) throws IOException {
+                                    double noise, SplittableRandom rng) throws IOException {
         int d = set.width();
         writeHeader(w, set, false);
         long end = arousal.length * period;
@@ -281,7 +301,7 @@ public final class SyntheticMuse implements java.io.Serializable {
                     sb.append("NaN");
                     continue;
                 }
-                fixed(sb, col.offset[c] + col.scale[c] * (col.wa[c] * a + 2.5 * rng.nextGaussian()), 4);
+                fixed(sb, col.offset[c] + col.scale[c] * (col.wa[c] * a + noise * 2.5 * rng.nextGaussian()), 4);
             }
             w.append(sb).append('\n');
         }
