@@ -71,7 +71,8 @@ public final class PrepareJob {
         String runKey = OutputDir.sha256(keyLines);
         OutputDir out = new OutputDir(cfg.output(), "prepare", sc.hadoopConfiguration());
         OutputDir.State state = out.check(runKey, cfg.overwrite(), PrepareConfig.SECTION + ".overwrite");
-        if (state == OutputDir.State.SAME_RUN && !cfg.overwrite()) {
+        // overwrite = true replaces a different run; an identical one is never redone.
+        if (state == OutputDir.State.SAME_RUN) {
             var m = out.targetManifest();
             log.info("output " + out.targetUri() + " already holds this run (created " + m.path("created").asText()
                     + "); nothing to do");

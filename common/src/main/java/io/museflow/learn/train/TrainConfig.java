@@ -22,4 +22,8 @@ public record TrainConfig(int maxEpochs, double learningRate, int batchSize, int
     public static TrainConfig papers(double learningRate, int batchSize, long seed) {
         return new TrainConfig(100, learningRate, batchSize, 5, 1e-5, 15, seed);
     }
+
+    public TrainConfig withMaxEpochs(int epochs) {
+        return new TrainConfig(epochs, learningRate, batchSize, lrPatience, minLr, stopPatience, seed);
+    }
 }

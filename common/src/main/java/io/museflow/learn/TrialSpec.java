@@ -1,0 +1,68 @@
+package io.museflow.learn;
+
+import io.museflow.config.ConfigError;
+import io.museflow.config.Settings;
+import io.museflow.learn.model.LossKind;
+import io.museflow.learn.model.StackedRnnModel;
+import io.museflow.learn.model.StackedRnnSpec;
+import io.museflow.learn.model.SunModel;
+import io.museflow.learn.model.SunSpec;
+import io.museflow.learn.rnn.CellType;
+import io.museflow.learn.train.TrainConfig;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.util.List;
+import java.util.Locale;
+
+/** One trial's resolved configuration ({@code museflow.trial}): data, model, training. */
+public record TrialSpec(String data, List<String> featureSets, List<String> targets, String model, int width, int heads,
+                        int attentionLayers, int lstmLayers, int layers, CellType cell, boolean bidirectional,
+                        int hidden, double dropout, LossKind loss, double learningRate, int batchSize, int maxEpochs,
+                        long seed, String output, String rendered) {
+
+    public static final String SECTION = "museflow.trial";
+
+    public static TrialSpec from(Settings s) {
+        List<String> targets = s.strings("targets");
+        if (targets.isEmpty() || !List.of("arousal", "valence").containsAll(targets)
+                || targets.stream().distinct().count() != targets.size()) {
+            throw new ConfigError(s.key("targets") + ": " + targets + " must be arousal, valence or both");
+        }
+        List<String> sets = s.strings("feature-sets");
+        if (sets.isEmpty()) {
+            throw new ConfigError(s.key("feature-sets") + ": needs at least one feature set");
+        }
+        return new TrialSpec(s.string("data"), sets, targets, s.choice("model", "sun", "stacked"),
+                (int) s.integer("width", 1, 4096), (int) s.integer("heads", 1, 64),
+                (int) s.integer("attention-layers", 0, 4), (int) s.integer("lstm-layers", 0, 4),
+                (int) s.integer("layers", 1, 4), CellType.valueOf(s.choice("cell", "gru", "lstm").toUpperCase(Locale.ROOT)),
+                s.bool("bidirectional"), (int) s.integer("hidden", 1, 4096), s.number("dropout", 0, 0.95),
+                LossKind.valueOf(s.choice("loss", "ccc", "mse", "l1").toUpperCase(Locale.ROOT)),
+                s.number("learning-rate", 1e-7, 1), (int) s.integer("batch-size", 1, 65536),
+                (int) s.integer("max-epochs", 1, 10000), s.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                s.raw().getString("output"), s.render());
+    }
+
+    public static TrialSpec load(List<String> args) {
+        return from(Settings.load(SECTION, args));
+    }
+
+    /** The network for {@code inputs} feature columns, with Adam at the configured rate. */
+    public MultiLayerNetwork network(int inputs) {
+        try {
+            if (model.equals("sun")) {
+                return SunModel.build(new SunSpec(inputs, targets.size(), width, heads, attentionLayers, lstmLayers,
+                        hidden, dropout, loss), seed, learningRate, DataType.FLOAT);
+            }
+            return StackedRnnModel.build(new StackedRnnSpec(inputs, targets.size(), layers, cell, bidirectional, hidden,
+                    dropout, loss), seed, learningRate, DataType.FLOAT);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError(SECTION + ": " + e.getMessage());
+        }
+    }
+
+    public TrainConfig training() {
+        return TrainConfig.papers(learningRate, batchSize, seed).withMaxEpochs(maxEpochs);
+    }
+}

@@ -1,0 +1,89 @@
+package io.museflow.jobs;
+
+import io.museflow.learn.TrialSpec;
+import io.museflow.learn.train.Trainer;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code spark-submit --class io.museflow.jobs.TrialJob jobs/sweep.jar [--config FILE] [key=value …]}:
+ * trains one configuration ({@code museflow.trial}) on a prepared data set and prints its devel CCC,
+ * for debugging a model before a sweep. Saves the best model and its configuration when
+ * {@code output} is set.
+ */
+public final class TrialJob {
+    private TrialJob() {
+    }
+
+    public static void main(String[] args) {
+        Jobs.main("trial", """
+                usage: spark-submit --class io.museflow.jobs.TrialJob jobs/sweep.jar [--config FILE] [key=value ...]
+                  Keys are those of museflow.trial in reference.conf (data, feature-sets, targets, model,
+                  hidden, heads, loss, learning-rate, batch-size, max-epochs, seed, output, ...).""", args, a -> {
+            TrialSpec spec = TrialSpec.load(a);
+            return spark -> run(spark, spec);
+        });
+    }
+
+    static Trainer.Result run(SparkSession spark, TrialSpec spec) throws Exception {
+        Console log = new Console("trial");
+        TrialData data = TrialData.load(spark, spec);
+        log.info(String.format("%s on %s -> %s: %d train windows, %d devel videos, %d input columns", spec.model(),
+                spec.featureSets(), spec.targets(), data.train().size(), data.devel().size(), data.inputs()));
+        MultiLayerNetwork net = spec.network(data.inputs());
+        Trainer.Result r = Trainer.fit(net, data.train(), data.devel(), spec.training(), e -> log.info(String.format(
+                "epoch %3d  loss %.4f  lr %.2g  devel CCC %s  (%.1f s)", e.epoch(), e.trainLoss(), e.learningRate(),
+                ccc(e.develCcc()), e.seconds())));
+        log.info(String.format("best epoch %d of %d: devel CCC %s %s", r.bestEpoch(), r.epochsRun(), spec.targets(),
+                ccc(r.bestDevelCcc())));
+        if (!spec.output().isBlank()) {
+            save(spark, spec, net, data);
+            log.info("model saved to " + spec.output());
+        }
+        return r;
+    }
+
+    private static String ccc(double[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (double v : values) {
+            sb.append(sb.length() == 0 ? "" : " / ").append(String.format("%.4f", v));
+        }
+        return sb.toString();
+    }
+
+    /** Model zip and its configuration, written beside each other under a temporary name, then moved. */
+    private static void save(SparkSession spark, TrialSpec spec, MultiLayerNetwork net, TrialData data) throws Exception {
+        Path out = new Path(spec.output());
+        FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (fs.exists(out) && !fs.exists(new Path(out, "trial.json"))) {
+            throw new io.museflow.data.InputDataException("output " + out + " exists and is not a trial's output; "
+                    + "refusing to replace it (choose another " + TrialSpec.SECTION + ".output)");
+        }
+        Path tmp = new Path(out.getParent(), "." + out.getName() + ".tmp-" + System.nanoTime());
+        fs.mkdirs(tmp);
+        try {
+            try (FSDataOutputStream o = fs.create(new Path(tmp, "model.zip"))) {
+                ModelSerializer.writeModel(net, o, true);
+            }
+            try (FSDataOutputStream o = fs.create(new Path(tmp, "trial.json"))) {
+                String provenance = "{\n  \"code_version\": \"" + CodeVersion.get() + "\",\n  \"data_fingerprint\": \""
+                        + data.dataFingerprint() + "\",\n  \"trial\": " + spec.rendered() + "\n}\n";
+                o.write(provenance.getBytes(StandardCharsets.UTF_8));
+            }
+            if (fs.exists(out)) {
+                fs.delete(out, true);
+            }
+            if (!fs.rename(tmp, out)) {
+                throw new java.io.IOException("could not move " + tmp + " to " + out);
+            }
+        } finally {
+            fs.delete(tmp, true);
+        }
+    }
+}
