@@ -33,8 +33,30 @@ class Stacked(nn.Module):
         return self.out(self.rnn(x)[0])
 
 
+class AttentionBiLstm(nn.Module):
+    """Sun et al.: projection, LayerNorm(X + MHA(X)) with 4 heads, BiLSTM, per-frame linear."""
+
+    def __init__(self, features, hidden):
+        super().__init__()
+        self.proj = nn.Linear(features, hidden)
+        self.mha = nn.MultiheadAttention(hidden, 4, batch_first=True)
+        self.norm = nn.LayerNorm(hidden)
+        self.lstm = nn.LSTM(hidden, hidden, bidirectional=True, batch_first=True)
+        self.out = nn.Linear(2 * hidden, 1)
+
+    def forward(self, x):
+        x = self.proj(x)
+        # key_padding_mask of all False: same work as museflow's masked attention on full windows
+        pad = torch.zeros(x.shape[0], x.shape[1], dtype=torch.bool)
+        x = self.norm(x + self.mha(x, x, x, key_padding_mask=pad, need_weights=False)[0])
+        return self.out(self.lstm(x)[0])
+
+
 def main(model, windows, frames, features, batch, hidden, epochs, long_frames):
-    net = Stacked("gru" if model == "bigru4" else "lstm", features, hidden)
+    if model == "attn-bilstm":
+        net = AttentionBiLstm(features, hidden)
+    else:
+        net = Stacked("gru" if model == "bigru4" else "lstm", features, hidden)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     x = torch.rand(windows, frames, features)
     y = torch.rand(windows, frames, 1)

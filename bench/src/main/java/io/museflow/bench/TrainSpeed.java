@@ -3,6 +3,8 @@ package io.museflow.bench;
 import io.museflow.learn.model.LossKind;
 import io.museflow.learn.model.StackedRnnModel;
 import io.museflow.learn.model.StackedRnnSpec;
+import io.museflow.learn.model.SunModel;
+import io.museflow.learn.model.SunSpec;
 import io.museflow.learn.rnn.CellType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,7 +17,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code windows × frames × features}, batch size, hidden units. Prints one line:
  * {@code model seconds_per_epoch inference_seconds_for_one_long_video}.
  * Usage: TrainSpeed MODEL WINDOWS FRAMES FEATURES BATCH HIDDEN EPOCHS LONG_FRAMES
- * with MODEL one of bigru4, bilstm4.
+ * with MODEL one of bigru4, bilstm4, attn-bilstm.
  */
 public final class TrainSpeed {
     private TrainSpeed() {
@@ -30,13 +32,15 @@ public final class TrainSpeed {
         int hidden = Integer.parseInt(a[5]);
         int epochs = Integer.parseInt(a[6]);
         int longFrames = Integer.parseInt(a[7]);
-        CellType cell = switch (model) {
-            case "bigru4" -> CellType.GRU;
-            case "bilstm4" -> CellType.LSTM;
+        MultiLayerNetwork net = switch (model) {
+            case "bigru4", "bilstm4" -> StackedRnnModel.build(new StackedRnnSpec(features, 1, 4,
+                    model.equals("bigru4") ? CellType.GRU : CellType.LSTM, true, hidden, 0.0, LossKind.CCC), 1, 1e-3,
+                    DataType.FLOAT);
+            // Sun et al.: projection to `hidden` width, 4-head attention block, BiLSTM of `hidden`.
+            case "attn-bilstm" -> SunModel.build(new SunSpec(features, 1, hidden, 4, 1, 1, hidden, 0.0, LossKind.CCC), 1,
+                    1e-3, DataType.FLOAT);
             default -> throw new IllegalArgumentException("unknown model " + model);
         };
-        MultiLayerNetwork net = StackedRnnModel.build(new StackedRnnSpec(features, 1, 4, cell, true, hidden, 0.0,
-                LossKind.CCC), 1, 1e-3, DataType.FLOAT);
         Nd4j.getRandom().setSeed(1);
         INDArray x = Nd4j.rand(DataType.FLOAT, windows, features, frames);
         INDArray y = Nd4j.rand(DataType.FLOAT, windows, 1, frames);

@@ -68,6 +68,14 @@ public final class AttentionPass {
     }
 
     public Cache forward(INDArray x, INDArray mask, int mb, AttentionParams p) {
+        return forward(x, mask, mb, p, true);
+    }
+
+    /**
+     * @param keepWeights false for inference: each head's {@code [T, T]} weights are dropped as soon
+     *                    as its context is computed (a 6,000-frame video has 36 M of them per head)
+     */
+    public Cache forward(INDArray x, INDArray mask, int mb, AttentionParams p, boolean keepWeights) {
         int steps = (int) (x.size(0) / mb);
         int d = (int) x.size(1);
         if (d % heads != 0) {
@@ -88,8 +96,16 @@ public final class AttentionPass {
                 INDArray scores = block(q, b, steps, h, dh).mmul(block(k, b, steps, h, dh).transpose()).muli(scale)
                         .addiRowVector(keyMask);
                 INDArray a = Transforms.softmax(scores, false);
-                weights[b * heads + h] = a;
-                block(context, b, steps, h, dh).assign(a.mmul(block(v, b, steps, h, dh)));
+                INDArray headContext = a.mmul(block(v, b, steps, h, dh));
+                block(context, b, steps, h, dh).assign(headContext);
+                headContext.close();
+                if (keepWeights) {
+                    weights[b * heads + h] = a;
+                } else {
+                    // ND4J frees off-heap memory only when the GC collects the array; a long video's
+                    // [T, T] scores would pile up, so release them now.
+                    a.close();
+                }
             }
         }
         INDArray residual = context.mmul(p.wo()).addiRowVector(p.bo()).addi(x);

@@ -48,7 +48,7 @@ public class SelfAttentionBlockImpl extends BaseLayer<SelfAttentionBlock> {
                 x = rows.mmul(params.get("Wp")).addiRowVector(params.get("bp"));
             }
             AttentionPass.Cache c = new AttentionPass(layerConf().getHeads()).forward(x, rowMask(mb, steps), (int) mb,
-                    blockParams());
+                    blockParams(), training);
             if (training) {
                 cache = c;
                 projectedInputRows = rows;
