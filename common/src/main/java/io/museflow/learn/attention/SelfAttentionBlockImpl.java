@@ -3,7 +3,7 @@ package io.museflow.learn.attention;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
+import io.museflow.learn.layers.ExplicitBackpropLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The {@link SelfAttentionBlock} layer: DL4J plumbing around {@link AttentionPass}. */
-public class SelfAttentionBlockImpl extends BaseLayer<SelfAttentionBlock> {
+public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionBlock> {
     private AttentionPass.Cache cache;
     private INDArray projectedInputRows;
 
@@ -72,40 +72,19 @@ public class SelfAttentionBlockImpl extends BaseLayer<SelfAttentionBlock> {
             AttentionPass.Gradients g = new AttentionPass(layerConf().getHeads()).backward(cache, dRows, blockParams());
             INDArray dx = g.dx();
             if (layerConf().hasProjection()) { // in parameter order: projection first
-                put(gradient, "Wp", projectedInputRows.transpose().mmul(dx));
-                put(gradient, "bp", dx.sum(true, 0));
+                putGradient(gradient, "Wp", projectedInputRows.transpose().mmul(dx));
+                putGradient(gradient, "bp", dx.sum(true, 0));
                 dx = dx.mmul(params.get("Wp").transpose());
             }
             INDArray[] values = {g.dwq(), g.dbq(), g.dwk(), g.dbk(), g.dwv(), g.dbv(), g.dwo(), g.dbo(), g.dGamma(),
                     g.dBeta()};
             for (int i = 0; i < values.length; i++) {
-                put(gradient, SelfAttentionBlock.BLOCK_KEYS[i], values[i]);
+                putGradient(gradient, SelfAttentionBlock.BLOCK_KEYS[i], values[i]);
             }
             eps = dx.reshape('c', mb, steps, dx.size(1)).permute(0, 2, 1).dup('c').castTo(epsilon.dataType());
             cache = null;
             projectedInputRows = null;
         }
         return new Pair<>(gradient, backpropDropOutIfPresent(workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, eps)));
-    }
-
-    private void put(Gradient gradient, String key, INDArray value) {
-        INDArray view = gradientViews.get(key);
-        view.assign(value.reshape(view.shape()));
-        gradient.gradientForVariable().put(key, view);
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public Type type() {
-        return Type.RECURRENT;
-    }
-
-    @Override
-    public void clearNoiseWeightParams() {
-        // no weight noise
     }
 }

@@ -3,7 +3,7 @@ package io.museflow.learn.rnn;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
+import io.museflow.learn.layers.ExplicitBackpropLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -20,7 +20,7 @@ import static io.museflow.learn.rnn.MaskedRnnParamInitializer.RW;
 import static io.museflow.learn.rnn.MaskedRnnParamInitializer.W;
 
 /** The {@link MaskedRnn} layer: DL4J plumbing around {@link RecurrentPass}. */
-public class MaskedRnnImpl extends BaseLayer<MaskedRnn> {
+public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
     private RecurrentPass.Cache forwardCache;
     private RecurrentPass.Cache backwardCache;
     private int[] reversal;
@@ -159,32 +159,11 @@ public class MaskedRnnImpl extends BaseLayer<MaskedRnn> {
     }
 
     private void store(Gradient gradient, String prefix, RecurrentPass.Gradients g) {
-        put(gradient, prefix + W, g.dw());
-        put(gradient, prefix + RW, g.drw());
-        put(gradient, prefix + B, g.db());
+        putGradient(gradient, prefix + W, g.dw());
+        putGradient(gradient, prefix + RW, g.drw());
+        putGradient(gradient, prefix + B, g.db());
         if (g.drb() != null) {
-            put(gradient, prefix + RB, g.drb());
+            putGradient(gradient, prefix + RB, g.drb());
         }
-    }
-
-    private void put(Gradient gradient, String key, INDArray value) {
-        INDArray view = gradientViews.get(key);
-        view.assign(value.reshape(view.shape()));
-        gradient.gradientForVariable().put(key, view);
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public Type type() {
-        return Type.RECURRENT;
-    }
-
-    @Override
-    public void clearNoiseWeightParams() {
-        // no weight noise
     }
 }

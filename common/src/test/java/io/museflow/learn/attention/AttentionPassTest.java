@@ -1,5 +1,6 @@
 package io.museflow.learn.attention;
 
+import io.museflow.learn.GradientChecks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,22 +44,6 @@ class AttentionPassTest {
                 random(rng, 0.2, 1, D), random(rng, 0.3, 1, D).addi(1.0), random(rng, 0.2, 1, D));
     }
 
-    static void assertClose(INDArray analytic, INDArray target, DoubleSupplier loss, String what) {
-        double h = 1e-6;
-        for (long i = 0; i < target.length(); i++) {
-            double orig = target.getDouble(i);
-            target.putScalar(i, orig + h);
-            double up = loss.getAsDouble();
-            target.putScalar(i, orig - h);
-            double down = loss.getAsDouble();
-            target.putScalar(i, orig);
-            double numeric = (up - down) / (2 * h);
-            double a = analytic.getDouble(i);
-            double err = Math.abs(a - numeric) / Math.max(1e-10, Math.abs(a) + Math.abs(numeric));
-            assertTrue(err < 1e-6 || Math.abs(a - numeric) < 1e-9, what + "[" + i + "]: analytic " + a + ", numeric " + numeric);
-        }
-    }
-
     @Test
     void gradientsMatchFiniteDifferencesWithPaddedSequences() {
         Random rng = new Random(2);
@@ -81,7 +66,7 @@ class AttentionPassTest {
         checks.put("bo", new INDArray[]{g.dbo(), p.bo()});
         checks.put("gamma", new INDArray[]{g.dGamma(), p.gamma()});
         checks.put("beta", new INDArray[]{g.dBeta(), p.beta()});
-        checks.forEach((name, pair) -> assertClose(pair[0], pair[1], loss, "d" + name));
+        checks.forEach((name, pair) -> GradientChecks.assertGradient(pair[0], pair[1], loss, 1e-6, "d" + name));
     }
 
     @Test
@@ -94,9 +79,9 @@ class AttentionPassTest {
         DoubleSupplier loss = () -> LayerNormPass.scale(LayerNormPass.normalize(x), gamma, beta).mul(r).sumNumber()
                 .doubleValue();
         INDArray[] g = LayerNormPass.backward(LayerNormPass.normalize(x), r, gamma);
-        assertClose(g[0], x, loss, "dx");
-        assertClose(g[1], gamma, loss, "dgamma");
-        assertClose(g[2], beta, loss, "dbeta");
+        GradientChecks.assertGradient(g[0], x, loss, 1e-6, "dx");
+        GradientChecks.assertGradient(g[1], gamma, loss, 1e-6, "dgamma");
+        GradientChecks.assertGradient(g[2], beta, loss, 1e-6, "dbeta");
         INDArray xHat = LayerNormPass.normalize(x).xHat();
         assertEquals(0.0, xHat.mean(1).amaxNumber().doubleValue(), 1e-12);
         assertEquals(1.0, xHat.mul(xHat).mean(1).minNumber().doubleValue(), 1e-4);

@@ -1,5 +1,6 @@
 package io.museflow.learn.loss;
 
+import io.museflow.learn.GradientChecks;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -52,15 +53,7 @@ class LossInNetworkTest {
 
     @Test
     void gradientCheckThroughAnLstmNetwork() {
-        // GradientCheckUtil insists on double as ND4J's global default (JVM-wide state: restored below).
-        DataType before = Nd4j.dataType();
-        DataType beforeFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        try {
-            checkAllLosses();
-        } finally {
-            Nd4j.setDefaultDataTypes(before, beforeFloat);
-        }
+        GradientChecks.inDoublePrecision(this::checkAllLosses);
     }
 
     private void checkAllLosses() {

@@ -1,5 +1,6 @@
 package io.museflow.learn.loss;
 
+import io.museflow.learn.GradientChecks;
 import io.museflow.metrics.PairMoments;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.IActivation;
@@ -62,23 +63,9 @@ class LossesTest {
         assertEquals((1 + 0 + 2) / 3.0, new MaskedL1().computeScore(y, p, IDENTITY, mask, false), 1e-12);
     }
 
-    /** Central finite differences of the score against the analytic gradient, every entry. */
     private static void checkGradient(MaskedFrameLoss loss, IActivation act, INDArray y, INDArray pre, INDArray mask) {
-        INDArray analytic = loss.computeGradient(y, pre, act, mask);
-        double h = 1e-6;
-        for (int i = 0; i < pre.length(); i++) {
-            double orig = pre.getDouble(i);
-            pre.putScalar(i, orig + h);
-            double up = loss.computeScore(y, pre, act, mask, false);
-            pre.putScalar(i, orig - h);
-            double down = loss.computeScore(y, pre, act, mask, false);
-            pre.putScalar(i, orig);
-            double numeric = (up - down) / (2 * h);
-            double a = analytic.getDouble(i);
-            double err = Math.abs(a - numeric) / Math.max(1e-8, Math.abs(a) + Math.abs(numeric));
-            assertTrue(err < 1e-5 || Math.abs(a - numeric) < 1e-9,
-                    loss.name() + " " + act + " entry " + i + ": analytic " + a + ", numeric " + numeric);
-        }
+        GradientChecks.assertGradient(loss.computeGradient(y, pre, act, mask), pre,
+                () -> loss.computeScore(y, pre, act, mask, false), 1e-5, loss.name() + " " + act);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.museflow.learn.model;
 
+import io.museflow.learn.GradientChecks;
 import io.museflow.learn.rnn.CellType;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -50,22 +51,15 @@ class ModelsTest {
      */
     @Test
     void everyModelPassesAGradientCheckWithPaddedMasks() {
-        DataType before = Nd4j.dataType();
-        DataType beforeFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        try {
-            models().forEach((name, net) -> {
-                Nd4j.getRandom().setSeed(9);
-                INDArray x = Nd4j.rand(DataType.DOUBLE, MB, 3, T).subi(0.5);
-                INDArray y = Nd4j.rand(DataType.DOUBLE, MB, 2, T).subi(0.5);
-                boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net)
-                        .input(x).labels(y).inputMask(mask()).labelMask(mask())
-                        .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
-                assertTrue(ok, name);
-            });
-        } finally {
-            Nd4j.setDefaultDataTypes(before, beforeFloat);
-        }
+        GradientChecks.inDoublePrecision(() -> models().forEach((name, net) -> {
+            Nd4j.getRandom().setSeed(9);
+            INDArray x = Nd4j.rand(DataType.DOUBLE, MB, 3, T).subi(0.5);
+            INDArray y = Nd4j.rand(DataType.DOUBLE, MB, 2, T).subi(0.5);
+            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net)
+                    .input(x).labels(y).inputMask(mask()).labelMask(mask())
+                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
+            assertTrue(ok, name);
+        }));
     }
 
     @Test

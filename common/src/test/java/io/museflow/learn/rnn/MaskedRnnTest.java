@@ -1,5 +1,6 @@
 package io.museflow.learn.rnn;
 
+import io.museflow.learn.GradientChecks;
 import io.museflow.learn.loss.CccLoss;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -68,10 +69,7 @@ class MaskedRnnTest {
 
     @Test
     void gradientCheckOfStackedMaskedLayers() {
-        DataType before = Nd4j.dataType();
-        DataType beforeFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        try {
+        GradientChecks.inDoublePrecision(() -> {
             for (boolean bi : new boolean[]{true, false}) {
                 Nd4j.getRandom().setSeed(3);
                 INDArray x = Nd4j.rand(DataType.DOUBLE, MB, NIN, T).subi(0.5);
@@ -81,9 +79,7 @@ class MaskedRnnTest {
                         .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
                 assertTrue(ok, "bidirectional=" + bi);
             }
-        } finally {
-            Nd4j.setDefaultDataTypes(before, beforeFloat);
-        }
+        });
     }
 
     @Test
