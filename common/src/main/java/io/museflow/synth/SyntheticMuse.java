@@ -127,7 +127,7 @@ public final class SyntheticMuse implements java.io.Serializable {
                 switch (set.modality()) {
                     case NATIVE_AUDIO -> writeNative(w, set, columns(set), arousal, period, cfg.featureNoise(), setRng);
                     default -> writeAligned(w, set, columns(set), arousal, valence, kept, segment, period,
-                            cfg.featureNoise(), setRng);
+                            cfg.featureNoise(), cfg.audioCorruption(), setRng);
                 }
             }
         }
@@ -217,7 +217,7 @@ public final class SyntheticMuse implements java.io.Serializable {
 
     private static void writeAligned(Writer w, GeneratorConfig.SetSpec set, Columns col, double[] arousal,
                                      double[] valence, boolean[] kept, int[] segment, long period, double noise,
-                                     SplittableRandom rng) throws IOException {
+                                     double corruption, SplittableRandom rng) throws IOException {
         int d = set.width();
         writeHeader(w, set, true);
         int raw = arousal.length;
@@ -231,7 +231,7 @@ public final class SyntheticMuse implements java.io.Serializable {
                     absent[k] = true;
                 }
             }
-            if (set.modality() == Modality.AUDIO && rng.nextDouble() < 0.0006) {
+            if (set.modality() == Modality.AUDIO && rng.nextDouble() < 0.0006 * corruption) {
                 int len = 20 + rng.nextInt(101);
                 for (int k = r; k < Math.min(raw, r + len); k++) {
                     corrupt[k] = true;
