@@ -23,7 +23,8 @@ import java.util.Map;
  * frame: early fusion) and whole devel videos. A trial trains on one machine, so its data is
  * collected there; the prepared data set itself is never loaded whole.
  */
-record TrialData(int inputs, List<Sequence> train, List<Sequence> devel, String dataFingerprint) {
+record TrialData(int inputs, List<Sequence> train, List<Sequence> devel, String dataFingerprint,
+                 Map<String, Integer> widths) {
 
     static TrialData load(SparkSession spark, TrialSpec spec) throws IOException {
         Path root = new Path(spec.data());
@@ -51,7 +52,7 @@ record TrialData(int inputs, List<Sequence> train, List<Sequence> devel, String 
         int inputs = spec.featureSets().stream().mapToInt(widths::get).sum();
         String base = spec.data() + "/";
         return new TrialData(inputs, windows(spark, spec, base, widths, size, inputs),
-                devel(spark, spec, base, widths, inputs), manifest.path("data_fingerprint").asText());
+                devel(spark, spec, base, widths, inputs), manifest.path("data_fingerprint").asText(), widths);
     }
 
     private static String table(String set) {
@@ -92,19 +93,26 @@ record TrialData(int inputs, List<Sequence> train, List<Sequence> devel, String 
 
     private static List<Sequence> devel(SparkSession spark, TrialSpec spec, String base, Map<String, Integer> widths,
                                         int inputs) {
-        Dataset<Row> joined = spark.read().parquet(base + PreparedTables.LABELS).where("partition = 'devel'")
+        List<Sequence> out = videos(spark, spec, base, widths, inputs, "devel");
+        if (out.isEmpty()) {
+            throw new InputDataException(spec.data() + " has no devel videos to select models on");
+        }
+        return out;
+    }
+
+    /** Whole videos of one partition, in video order, for selection or for predictions. */
+    static List<Sequence> videos(SparkSession spark, TrialSpec spec, String base, Map<String, Integer> widths,
+                                 int inputs, String partition) {
+        Dataset<Row> joined = spark.read().parquet(base + PreparedTables.LABELS).where("partition = '" + partition + "'")
                 .select("video", "frame", "arousal", "valence");
         for (int i = 0; i < spec.featureSets().size(); i++) {
             Dataset<Row> f = spark.read().parquet(base + PreparedTables.FEATURES + "/" + table(spec.featureSets().get(i)))
-                    .where("partition = 'devel'").selectExpr("video", "frame", "values AS f" + i);
+                    .where("partition = '" + partition + "'").selectExpr("video", "frame", "values AS f" + i);
             joined = joined.join(f, scala.collection.JavaConverters.asScalaBuffer(List.of("video", "frame")).toSeq());
         }
         Map<String, List<Row>> byVideo = new LinkedHashMap<>();
         for (Row r : joined.orderBy("video", "frame").collectAsList()) {
             byVideo.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
-        }
-        if (byVideo.isEmpty()) {
-            throw new InputDataException(spec.data() + " has no devel videos to select models on");
         }
         List<Sequence> out = new ArrayList<>();
         byVideo.forEach((video, rows) -> {

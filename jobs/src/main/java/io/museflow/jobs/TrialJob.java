@@ -9,7 +9,16 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
+import io.museflow.data.InputDataException;
+import io.museflow.learn.train.Sequence;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code spark-submit --class io.museflow.jobs.TrialJob jobs/sweep.jar [--config FILE] [key=value …]}:
@@ -44,7 +53,7 @@ public final class TrialJob {
                 ccc(r.bestDevelCcc())));
         if (!spec.output().isBlank()) {
             save(spark, spec, net, data);
-            log.info("model saved to " + spec.output());
+            log.info("model, configuration and predictions for every partition saved to " + spec.output());
         }
         return r;
     }
@@ -57,12 +66,52 @@ public final class TrialJob {
         return sb.toString();
     }
 
+    /**
+     * Whole-video predictions for every partition, train included (late fusion trains on them):
+     * {@code video, partition, frame, prediction_<target>, label_<target>}.
+     */
+    private static void writePredictions(SparkSession spark, TrialSpec spec, MultiLayerNetwork net, TrialData data,
+                                         String path) {
+        List<StructField> fields = new ArrayList<>(List.of(
+                DataTypes.createStructField("video", DataTypes.StringType, false),
+                DataTypes.createStructField("partition", DataTypes.StringType, false),
+                DataTypes.createStructField("frame", DataTypes.IntegerType, false)));
+        for (String t : spec.targets()) {
+            fields.add(DataTypes.createStructField("prediction_" + t,
+                    DataTypes.FloatType, false));
+            fields.add(DataTypes.createStructField("label_" + t,
+                    DataTypes.FloatType, true));
+        }
+        List<Row> rows = new ArrayList<>();
+        int k = spec.targets().size();
+        for (String partition : List.of("train", "devel", "test")) {
+            for (Sequence v : TrialData.videos(spark, spec, spec.data() + "/", data.widths(),
+                    data.inputs(), partition)) {
+                float[] p = Trainer.predict(net, v);
+                for (int t = 0; t < v.frames(); t++) {
+                    Object[] cells = new Object[3 + 2 * k];
+                    cells[0] = v.id();
+                    cells[1] = partition;
+                    cells[2] = t;
+                    for (int c = 0; c < k; c++) {
+                        float label = v.labels()[t * k + c];
+                        cells[3 + 2 * c] = p[t * k + c];
+                        cells[4 + 2 * c] = Float.isNaN(label) ? null : label;
+                    }
+                    rows.add(RowFactory.create(cells));
+                }
+            }
+        }
+        spark.createDataFrame(rows, DataTypes.createStructType(fields)).coalesce(1).write()
+                .parquet(path);
+    }
+
     /** Model zip and its configuration, written beside each other under a temporary name, then moved. */
     private static void save(SparkSession spark, TrialSpec spec, MultiLayerNetwork net, TrialData data) throws Exception {
         Path out = new Path(spec.output());
         FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
         if (fs.exists(out) && !fs.exists(new Path(out, "trial.json"))) {
-            throw new io.museflow.data.InputDataException("output " + out + " exists and is not a trial's output; "
+            throw new InputDataException("output " + out + " exists and is not a trial's output; "
                     + "refusing to replace it (choose another " + TrialSpec.SECTION + ".output)");
         }
         Path tmp = new Path(out.getParent(), "." + out.getName() + ".tmp-" + System.nanoTime());
@@ -76,6 +125,7 @@ public final class TrialJob {
                         + data.dataFingerprint() + "\",\n  \"trial\": " + spec.rendered() + "\n}\n";
                 o.write(provenance.getBytes(StandardCharsets.UTF_8));
             }
+            writePredictions(spark, spec, net, data, tmp.toString() + "/predictions");
             if (fs.exists(out)) {
                 fs.delete(out, true);
             }

@@ -54,6 +54,25 @@ class TrialJobTest {
         assertEquals(5 + 3, back.layerInputSize(0), "early fusion concatenates both sets' columns");
         String provenance = Files.readString(out.resolve("trial.json"));
         assertTrue(provenance.contains("\"data_fingerprint\"") && provenance.contains("\"feature-sets\""), provenance);
+
+        // Predictions for every frame of every partition, train included; they reproduce the devel CCC.
+        var predictions = SparkTestSession.get().read().parquet(out.resolve("predictions").toString());
+        var labels = SparkTestSession.get().read().parquet(prepared.resolve("labels").toString());
+        assertEquals(labels.count(), predictions.count());
+        assertEquals(3, predictions.select("partition").distinct().count());
+        assertEquals(0, predictions.where("partition = 'test' AND label_arousal IS NOT NULL").count());
+        io.museflow.metrics.Scores.Builder devel = new io.museflow.metrics.Scores.Builder();
+        for (var v : predictions.where("partition = 'devel'").select("video").distinct().collectAsList()) {
+            var rows = predictions.where("video = '" + v.getString(0) + "'").orderBy("frame").collectAsList();
+            float[] p = new float[rows.size()];
+            float[] y = new float[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                p[i] = rows.get(i).getFloat(rows.get(i).fieldIndex("prediction_arousal"));
+                y[i] = rows.get(i).getFloat(rows.get(i).fieldIndex("label_arousal"));
+            }
+            devel.add(v.getString(0), p, y, null);
+        }
+        assertEquals(r.bestDevelCcc()[0], devel.build().ccc(), 1e-5, "the saved predictions are the best model's");
     }
 
     @Test
