@@ -11,20 +11,35 @@ import org.nd4j.linalg.factory.Nd4j;
  * (1 = real frame). Work is split by size: the input projection of all steps, the input weights'
  * gradient and the input gradient are one ND4J GEMM each ({@code [T·mb, nIn] × [nIn, G·H]} and
  * transposes); the recurrent weights' gradient is one GEMM after the time loop. Inside the loop,
- * the small per-step product {@code h·RW} and the gate arithmetic run as plain Java loops over
- * heap arrays in double precision: per-step ND4J calls cost more in dispatch than in arithmetic
- * (measured: ~70 small ops per step made a 4 × BiGRU 64 epoch 11 s instead of ~1 s).
+ * each step makes one BLAS call for its recurrent product ({@code h·RW} forward, {@code dRec·RWᵀ}
+ * backward) on reused double buffers, and the gate arithmetic runs as plain Java loops over heap
+ * arrays in double precision. Measured: per-step ND4J ops (~70 a step) made a 4 × BiGRU 64 epoch
+ * 11.2 s; Java loops for everything in the step 3.0 s; BLAS for the step's product is faster still
+ * (BENCHMARKS.md).
  *
  * <p>Masking: on a padded step the state is carried unchanged, nothing is computed and the output
  * is 0, so padding can change neither the outputs nor the gradients of real frames.
  */
 public final class RecurrentPass {
+    /**
+     * From this many sequences a step's recurrent product goes to BLAS; below it (whole-video
+     * inference, mb = 1) the call overhead outweighs the product and plain loops are faster.
+     */
+    public static final int BLAS_MIN_BATCH = 8;
+
     private final CellType cell;
     private final int hidden;
+    private final int blasMinBatch;
 
     public RecurrentPass(CellType cell, int hidden) {
+        this(cell, hidden, BLAS_MIN_BATCH);
+    }
+
+    /** {@code blasMinBatch} chooses the per-step product's implementation (tests exercise both). */
+    public RecurrentPass(CellType cell, int hidden, int blasMinBatch) {
         this.cell = cell;
         this.hidden = hidden;
+        this.blasMinBatch = blasMinBatch;
     }
 
     /** What backward needs from forward (heap arrays, [t][b][unit] flattened). */
@@ -77,8 +92,22 @@ public final class RecurrentPass {
         return (e - 1) / (e + 1);
     }
 
+    /** The array's values in c order as one Java array: a single conversion pass, no intermediate copies. */
     private static double[] heap(INDArray a) {
-        return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        INDArray c = a.ordering() == 'c' && !a.isView() && a.data().length() == a.length() ? a : a.dup('c');
+        return c.data().asDouble();
+    }
+
+    /** A c-order array of {@code type} from Java values, converted in one pass. */
+    private static INDArray nd4j(double[] values, long[] shape, DataType type) {
+        if (type == DataType.DOUBLE) {
+            return Nd4j.create(values, shape, 'c');
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return Nd4j.create(f, shape, 'c').castTo(type);
     }
 
     public Cache forward(INDArray x, INDArray mask, RnnParams p) {
@@ -89,7 +118,6 @@ public final class RecurrentPass {
         int g = cell.gates() * h;
         double[] pre = heap(x.reshape('c', (long) steps * mb, nIn).mmul(p.w().castTo(x.dataType()))
                 .addiRowVector(p.b().castTo(x.dataType())));
-        double[] rw = heap(p.rw());
         double[] rb = p.rb() == null ? null : heap(p.rb());
         double[] m = heap(mask);
         double[] gates = new double[steps * mb * g];
@@ -99,32 +127,50 @@ public final class RecurrentPass {
         double[] out = new double[steps * mb * h];
         double[] state = new double[mb * h];
         double[] cellState = new double[mb * h];
-        double[] rec = new double[g];
+        // The per-step product state·RW: one BLAS call on reused double buffers, or plain loops
+        // for small batches.
+        boolean blas = mb >= blasMinBatch;
+        INDArray stateArr = blas ? Nd4j.create(DataType.DOUBLE, mb, h) : null;
+        INDArray rwArr = blas ? p.rw().castTo(DataType.DOUBLE).dup('c') : null;
+        INDArray recArr = blas ? Nd4j.create(DataType.DOUBLE, mb, g) : null;
+        double[] rw = blas ? null : heap(p.rw());
+        double[] recAll = new double[mb * g];
         for (int t = 0; t < steps; t++) {
+            if (blas) {
+                stateArr.data().setData(state);
+                Nd4j.gemm(stateArr, rwArr, recArr, false, false, 1.0, 0.0);
+                recAll = recArr.data().asDouble();
+            } else {
+                java.util.Arrays.fill(recAll, 0);
+                for (int b = 0; b < mb; b++) {
+                    if (m[t * mb + b] == 0) {
+                        continue;
+                    }
+                    for (int k = 0; k < h; k++) {
+                        double hk = state[b * h + k];
+                        int base = k * g;
+                        int out0 = b * g;
+                        for (int j = 0; j < g; j++) {
+                            recAll[out0 + j] += hk * rw[base + j];
+                        }
+                    }
+                }
+            }
             for (int b = 0; b < mb; b++) {
                 int row = t * mb + b;
                 if (m[row] == 0) {
                     continue; // padded: state carried, output stays 0
                 }
-                java.util.Arrays.fill(rec, 0);
-                for (int k = 0; k < h; k++) {
-                    double hk = state[b * h + k];
-                    if (hk != 0) {
-                        int base = k * g;
-                        for (int j = 0; j < g; j++) {
-                            rec[j] += hk * rw[base + j];
-                        }
-                    }
-                }
+                int rb0 = b * g;
                 int pg = row * g;
                 int ph = row * h;
                 int sb = b * h;
                 System.arraycopy(state, sb, hPrev, ph, h);
                 if (cell == CellType.GRU) {
                     for (int j = 0; j < h; j++) {
-                        double r = sigmoid(pre[pg + j] + rec[j] + rb[j]);
-                        double z = sigmoid(pre[pg + h + j] + rec[h + j] + rb[h + j]);
-                        double recN = rec[2 * h + j] + rb[2 * h + j];
+                        double r = sigmoid(pre[pg + j] + recAll[rb0 + j] + rb[j]);
+                        double z = sigmoid(pre[pg + h + j] + recAll[rb0 + h + j] + rb[h + j]);
+                        double recN = recAll[rb0 + 2 * h + j] + rb[2 * h + j];
                         double n = tanh(pre[pg + 2 * h + j] + r * recN);
                         double hNew = (1 - z) * n + z * state[sb + j];
                         gates[pg + j] = r;
@@ -136,10 +182,10 @@ public final class RecurrentPass {
                     }
                 } else {
                     for (int j = 0; j < h; j++) {
-                        double i = sigmoid(pre[pg + j] + rec[j]);
-                        double f = sigmoid(pre[pg + h + j] + rec[h + j]);
-                        double gg = tanh(pre[pg + 2 * h + j] + rec[2 * h + j]);
-                        double o = sigmoid(pre[pg + 3 * h + j] + rec[3 * h + j]);
+                        double i = sigmoid(pre[pg + j] + recAll[rb0 + j]);
+                        double f = sigmoid(pre[pg + h + j] + recAll[rb0 + h + j]);
+                        double gg = tanh(pre[pg + 2 * h + j] + recAll[rb0 + 2 * h + j]);
+                        double o = sigmoid(pre[pg + 3 * h + j] + recAll[rb0 + 3 * h + j]);
                         double c = f * cellState[sb + j] + i * gg;
                         double tc = tanh(c);
                         gates[pg + j] = i;
@@ -155,7 +201,7 @@ public final class RecurrentPass {
                 }
             }
         }
-        INDArray output = Nd4j.create(out, new long[]{steps, mb, h}, 'c').castTo(x.dataType());
+        INDArray output = nd4j(out, new long[]{steps, mb, h}, x.dataType());
         return new Cache(x, steps, mb, m, gates, hPrev, aux, tanhC, output);
     }
 
@@ -166,7 +212,12 @@ public final class RecurrentPass {
         int g = cell.gates() * h;
         long nIn = k.x.size(2);
         double[] dout = heap(dOut);
-        double[] rwT = heap(p.rw().transpose()); // [G, H]
+        boolean blas = mb >= blasMinBatch;
+        INDArray rwArr = blas ? p.rw().castTo(DataType.DOUBLE).dup('c') : null;
+        INDArray dRecArr = blas ? Nd4j.create(DataType.DOUBLE, mb, g) : null;
+        INDArray dhAdd = blas ? Nd4j.create(DataType.DOUBLE, mb, h) : null;
+        double[] dRecStep = blas ? new double[mb * g] : null;
+        double[] rwT = blas ? null : heap(p.rw().transpose()); // [G, H]
         double[] dPre = new double[steps * mb * g];
         double[] dRec = cell == CellType.GRU ? new double[steps * mb * g] : dPre; // LSTM: identical
         double[] dh = new double[mb * h];
@@ -215,23 +266,35 @@ public final class RecurrentPass {
                         dh[sb + j] = 0;
                     }
                 }
-                // dh_prev += dRec · RWᵀ, as axpy over contiguous rows of RWᵀ.
-                for (int j = 0; j < g; j++) {
-                    double d = dRec[pg + j];
-                    if (d != 0) {
-                        int base = j * h;
-                        for (int u = 0; u < h; u++) {
-                            dh[sb + u] += d * rwT[base + u];
+            }
+            // dh_prev += dRec_t · RWᵀ for the whole step (padded rows have dRec 0).
+            if (blas) {
+                System.arraycopy(dRec, t * mb * g, dRecStep, 0, mb * g);
+                dRecArr.data().setData(dRecStep);
+                Nd4j.gemm(dRecArr, rwArr, dhAdd, false, true, 1.0, 0.0);
+                double[] add = dhAdd.data().asDouble();
+                for (int i = 0; i < dh.length; i++) {
+                    dh[i] += add[i];
+                }
+            } else {
+                for (int b = 0; b < mb; b++) {
+                    int pg = (t * mb + b) * g;
+                    for (int j = 0; j < g; j++) {
+                        double d = dRec[pg + j];
+                        if (d != 0) {
+                            int base = j * h;
+                            for (int u = 0; u < h; u++) {
+                                dh[b * h + u] += d * rwT[base + u];
+                            }
                         }
                     }
                 }
             }
         }
         DataType type = k.x.dataType();
-        INDArray dPreFlat = Nd4j.create(dPre, new long[]{(long) steps * mb, g}, 'c').castTo(type);
-        INDArray dRecFlat = cell == CellType.GRU
-                ? Nd4j.create(dRec, new long[]{(long) steps * mb, g}, 'c').castTo(type) : dPreFlat;
-        INDArray hPrevFlat = Nd4j.create(k.hPrev, new long[]{(long) steps * mb, h}, 'c').castTo(type);
+        INDArray dPreFlat = nd4j(dPre, new long[]{(long) steps * mb, g}, type);
+        INDArray dRecFlat = cell == CellType.GRU ? nd4j(dRec, new long[]{(long) steps * mb, g}, type) : dPreFlat;
+        INDArray hPrevFlat = nd4j(k.hPrev, new long[]{(long) steps * mb, h}, type);
         INDArray xFlat = k.x.reshape('c', (long) steps * mb, nIn);
         INDArray drw = hPrevFlat.transpose().mmul(dRecFlat);
         INDArray drb = cell == CellType.GRU ? dRecFlat.sum(true, 0) : null;

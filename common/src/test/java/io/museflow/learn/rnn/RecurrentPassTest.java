@@ -53,11 +53,18 @@ class RecurrentPassTest {
         return pass.forward(x, m, p).output().mul(r).sumNumber().doubleValue();
     }
 
+    /** Each cell with the per-step product in plain loops (blasMinBatch above MB) and in BLAS (1). */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> passes() {
+        return java.util.stream.Stream.of(CellType.values()).flatMap(c -> java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(c, MB + 1),
+                org.junit.jupiter.params.provider.Arguments.of(c, 1)));
+    }
+
     @ParameterizedTest
-    @EnumSource(CellType.class)
-    void gradientsMatchFiniteDifferencesWithRaggedLengths(CellType cell) {
+    @org.junit.jupiter.params.provider.MethodSource("passes")
+    void gradientsMatchFiniteDifferencesWithRaggedLengths(CellType cell, int blasMinBatch) {
         Random rng = new Random(11);
-        RecurrentPass pass = new RecurrentPass(cell, H);
+        RecurrentPass pass = new RecurrentPass(cell, H, blasMinBatch);
         RnnParams p = params(rng, cell);
         INDArray x = random(rng, 1.0, T, MB, NIN);
         INDArray m = mask(LENGTHS);
@@ -72,15 +79,15 @@ class RecurrentPassTest {
             checks.put("rb", new INDArray[]{g.drb(), p.rb()});
         }
         checks.forEach((name, pair) -> GradientChecks.assertGradient(pair[0], pair[1], () -> loss(pass, x, m, p, r), 1e-6,
-                cell + " d" + name));
+                cell + "/" + blasMinBatch + " d" + name));
     }
 
     /** Padded steps (any values) leave real outputs and real gradients unchanged; padded outputs are 0. */
     @ParameterizedTest
-    @EnumSource(CellType.class)
-    void paddingDoesNotLeak(CellType cell) {
+    @org.junit.jupiter.params.provider.MethodSource("passes")
+    void paddingDoesNotLeak(CellType cell, int blasMinBatch) {
         Random rng = new Random(5);
-        RecurrentPass pass = new RecurrentPass(cell, H);
+        RecurrentPass pass = new RecurrentPass(cell, H, blasMinBatch);
         RnnParams p = params(rng, cell);
         INDArray m = mask(LENGTHS);
         INDArray x = random(rng, 1.0, T, MB, NIN).muli(m);
