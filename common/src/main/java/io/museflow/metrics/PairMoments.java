@@ -120,11 +120,4 @@ public final class PairMoments implements Serializable {
         return n == 0 ? Double.NaN : Math.sqrt(sqErr / n);
     }
 
-    public double meanPrediction() {
-        return meanP;
-    }
-
-    public double meanGold() {
-        return meanG;
-    }
 }

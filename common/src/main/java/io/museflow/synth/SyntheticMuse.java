@@ -35,10 +35,6 @@ public final class SyntheticMuse implements java.io.Serializable {
         this.partitions = assignPartitions(cfg.videos(), cfg.seed());
     }
 
-    public GeneratorConfig config() {
-        return cfg;
-    }
-
     public static String videoId(int index) {
         return Integer.toString(index + 1);
     }

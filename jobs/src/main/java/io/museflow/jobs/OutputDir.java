@@ -39,10 +39,6 @@ final class OutputDir {
         this.temp = new Path(parent, "." + this.target.getName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
-    Path temp() {
-        return temp;
-    }
-
     String tempUri() {
         return fs.makeQualified(temp).toString();
     }
@@ -130,10 +126,6 @@ final class OutputDir {
         } catch (IOException e) {
             System.err.println("could not remove temporary output " + temp + ": " + e.getMessage());
         }
-    }
-
-    FileSystem fs() {
-        return fs;
     }
 
     static String sha256(Iterable<String> lines) {

@@ -21,9 +21,4 @@ public record StackedRnnSpec(int inputs, int targets, int layers, CellType cell,
             throw new IllegalArgumentException("dropRate must be in [0, 1), got " + dropRate);
         }
     }
-
-    /** The paper's chosen configuration: 4 × BiGRU 64, CCC loss. */
-    public static StackedRnnSpec hamieh(int inputs, int targets) {
-        return new StackedRnnSpec(inputs, targets, 4, CellType.GRU, true, 64, 0.0, LossKind.CCC);
-    }
 }

@@ -19,8 +19,4 @@ public record SunSpec(int inputs, int targets, int width, int heads, int attenti
             throw new IllegalArgumentException("dropRate must be in [0, 1), got " + dropRate);
         }
     }
-
-    public static SunSpec paper(int inputs, int targets, int heads, int hidden) {
-        return new SunSpec(inputs, targets, 64, heads, 1, 1, hidden, 0.0, LossKind.CCC);
-    }
 }
