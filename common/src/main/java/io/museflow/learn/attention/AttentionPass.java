@@ -1,9 +1,11 @@
 package io.museflow.learn.attention;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Sun et al.'s attention block, {@code S = LayerNorm(X + MHA(X))}, over a batch of padded
@@ -11,17 +13,26 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * swaps fan-in/fan-out: stack.md defects 1 and 5).
  *
  * <p>Layout: rows are {@code b·T + t}, i.e. {@code x} is {@code [mb·T, d]}, the mask {@code [mb·T, 1]}.
- * Projections are one GEMM over all rows; scaled dot-product attention is computed per sequence
- * and head on {@code [T, d/heads]} blocks. Padded keys get no attention weight (key padding mask);
+ * Projections are one GEMM over all rows; scaled dot-product attention is one batched product over
+ * all (sequence, head) pairs, {@code [mb·heads, T, d/heads]}. Padded keys get no attention weight (key padding mask);
  * padded rows of the output are 0. Hence padding changes neither real outputs nor any gradient.
  */
 public final class AttentionPass {
     private static final double MASKED = -1e9;
 
+    /** Inference works on at most this many score elements at a time (64 MB as float). */
+    static final long INFERENCE_SCORE_BUDGET = 16L << 20;
+
     private final int heads;
+    private final long inferenceScoreBudget;
 
     public AttentionPass(int heads) {
+        this(heads, INFERENCE_SCORE_BUDGET);
+    }
+
+    AttentionPass(int heads, long inferenceScoreBudget) {
         this.heads = heads;
+        this.inferenceScoreBudget = inferenceScoreBudget;
     }
 
     public static final class Cache {
@@ -29,15 +40,15 @@ public final class AttentionPass {
         final INDArray mask;
         final int mb;
         final int steps;
-        final INDArray q;
+        final INDArray q;         // [mb·heads, T, dh], heads split out
         final INDArray k;
         final INDArray v;
-        final INDArray[] weights; // per (b, head): [T, T] softmax weights
+        final INDArray weights;   // [mb·heads, T, T] softmax weights; null after inference
         final INDArray context;   // [mb·T, d]
         final LayerNormPass.Cache norm;
         final INDArray out;
 
-        Cache(INDArray x, INDArray mask, int mb, int steps, INDArray q, INDArray k, INDArray v, INDArray[] weights,
+        Cache(INDArray x, INDArray mask, int mb, int steps, INDArray q, INDArray k, INDArray v, INDArray weights,
               INDArray context, LayerNormPass.Cache norm, INDArray out) {
             this.x = x;
             this.mask = mask;
@@ -62,9 +73,34 @@ public final class AttentionPass {
                             INDArray dbv, INDArray dwo, INDArray dbo, INDArray dGamma, INDArray dBeta) {
     }
 
-    private INDArray block(INDArray rows, int b, int steps, int head, int dh) {
-        return rows.get(NDArrayIndex.interval((long) b * steps, (long) (b + 1) * steps),
-                NDArrayIndex.interval((long) head * dh, (long) (head + 1) * dh));
+    /** {@code [mb·T, heads·dh]} rows → {@code [mb·heads, T, dh]}: one matrix per (sequence, head). */
+    private INDArray splitHeads(INDArray rows, int mb, int steps) {
+        int dh = (int) rows.size(1) / heads;
+        return rows.reshape('c', mb, steps, heads, dh).permute(0, 2, 1, 3).dup('c')
+                .reshape('c', (long) mb * heads, steps, dh);
+    }
+
+    /** Inverse of {@link #splitHeads}. */
+    private INDArray mergeHeads(INDArray perHead, int mb, int steps) {
+        long dh = perHead.size(2);
+        return perHead.reshape('c', mb, heads, steps, dh).permute(0, 2, 1, 3).dup('c')
+                .reshape('c', (long) mb * steps, heads * dh);
+    }
+
+    private static INDArray groups(INDArray perHead, long from, long to) {
+        return perHead.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    /**
+     * Softmax weights of groups {@code [from, to)}: {@code softmax(Q Kᵀ · scale + keyMask)} over keys.
+     * {@code keyMask} is {@code [mb·heads, T]}: 0 for real keys, a large negative number for padded ones.
+     */
+    private static INDArray weights(INDArray q, INDArray k, INDArray keyMask, long from, long to, double scale) {
+        INDArray scores = Nd4j.matmul(groups(q, from, to), groups(k, from, to), null, false, true, false).muli(scale);
+        INDArray maskRows = keyMask.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+        Nd4j.getExecutioner().exec(new BroadcastAddOp(scores, maskRows, scores, 0, 2));
+        Nd4j.exec(new SoftMax(scores, scores, 2));
+        return scores;
     }
 
     public Cache forward(INDArray x, INDArray mask, int mb, AttentionParams p) {
@@ -72,8 +108,9 @@ public final class AttentionPass {
     }
 
     /**
-     * @param keepWeights false for inference: each head's {@code [T, T]} weights are dropped as soon
-     *                    as its context is computed (a 6,000-frame video has 36 M of them per head)
+     * All (sequence, head) pairs are computed as one batched product. For inference
+     * ({@code keepWeights} false) they are taken in chunks whose {@code [T, T]} scores fit a fixed
+     * budget and are released at once: a 6,000-frame video has 36 M scores per head.
      */
     public Cache forward(INDArray x, INDArray mask, int mb, AttentionParams p, boolean keepWeights) {
         int steps = (int) (x.size(0) / mb);
@@ -81,64 +118,56 @@ public final class AttentionPass {
         if (d % heads != 0) {
             throw new IllegalArgumentException("model width " + d + " is not divisible by " + heads + " heads");
         }
-        int dh = d / heads;
-        double scale = 1.0 / Math.sqrt(dh);
-        INDArray q = x.mmul(p.wq()).addiRowVector(p.bq());
-        INDArray k = x.mmul(p.wk()).addiRowVector(p.bk());
-        INDArray v = x.mmul(p.wv()).addiRowVector(p.bv());
-        INDArray context = Nd4j.create(x.dataType(), x.size(0), d);
-        INDArray[] weights = new INDArray[mb * heads];
-        for (int b = 0; b < mb; b++) {
-            // Additive key mask: 0 for real keys, a large negative number for padded ones.
-            INDArray keyMask = mask.get(NDArrayIndex.interval((long) b * steps, (long) (b + 1) * steps), NDArrayIndex.all())
-                    .reshape(1, steps).rsub(1.0).muli(MASKED);
-            for (int h = 0; h < heads; h++) {
-                INDArray scores = block(q, b, steps, h, dh).mmul(block(k, b, steps, h, dh).transpose()).muli(scale)
-                        .addiRowVector(keyMask);
-                INDArray a = Transforms.softmax(scores, false);
-                INDArray headContext = a.mmul(block(v, b, steps, h, dh));
-                block(context, b, steps, h, dh).assign(headContext);
-                headContext.close();
-                if (keepWeights) {
-                    weights[b * heads + h] = a;
-                } else {
-                    // ND4J frees off-heap memory only when the GC collects the array; a long video's
-                    // [T, T] scores would pile up, so release them now.
-                    a.close();
-                }
+        double scale = 1.0 / Math.sqrt((double) d / heads);
+        INDArray q = splitHeads(x.mmul(p.wq()).addiRowVector(p.bq()), mb, steps);
+        INDArray k = splitHeads(x.mmul(p.wk()).addiRowVector(p.bk()), mb, steps);
+        INDArray v = splitHeads(x.mmul(p.wv()).addiRowVector(p.bv()), mb, steps);
+        INDArray keyMask = mask.reshape('c', mb, 1, steps).rsub(1.0).muli(MASKED)
+                .repeat(1, heads).reshape('c', (long) mb * heads, steps);
+        long groupCount = (long) mb * heads;
+        long chunk = keepWeights ? groupCount
+                : Math.max(1, Math.min(groupCount, inferenceScoreBudget / ((long) steps * steps)));
+        INDArray contextPerHead = Nd4j.create(x.dataType(), groupCount, steps, d / heads);
+        INDArray kept = null;
+        for (long from = 0; from < groupCount; from += chunk) {
+            long to = Math.min(groupCount, from + chunk);
+            INDArray a = weights(q, k, keyMask, from, to, scale);
+            Nd4j.matmul(a, groups(v, from, to), groups(contextPerHead, from, to), false, false, false);
+            if (keepWeights) {
+                kept = a;
+            } else {
+                // ND4J frees off-heap memory only when the GC collects the array; release it now.
+                a.close();
             }
         }
+        INDArray context = mergeHeads(contextPerHead, mb, steps);
         INDArray residual = context.mmul(p.wo()).addiRowVector(p.bo()).addi(x);
         LayerNormPass.Cache norm = LayerNormPass.normalize(residual);
         INDArray out = LayerNormPass.scale(norm, p.gamma(), p.beta()).muliColumnVector(mask);
-        return new Cache(x, mask, mb, steps, q, k, v, weights, context, norm, out);
+        return new Cache(x, mask, mb, steps, q, k, v, kept, context, norm, out);
     }
 
     public Gradients backward(Cache c, INDArray dOut, AttentionParams p) {
+        if (c.weights == null) {
+            throw new IllegalStateException("backward needs a forward pass that kept its attention weights");
+        }
         int d = (int) c.x.size(1);
-        int dh = d / heads;
-        double scale = 1.0 / Math.sqrt(dh);
+        double scale = 1.0 / Math.sqrt((double) d / heads);
         INDArray dS = dOut.mulColumnVector(c.mask);
         INDArray[] ln = LayerNormPass.backward(c.norm, dS, p.gamma());
         INDArray dR = ln[0];
         INDArray dwo = c.context.transpose().mmul(dR);
         INDArray dbo = dR.sum(true, 0);
-        INDArray dContext = dR.mmul(p.wo().transpose());
-        INDArray dq = Nd4j.zerosLike(c.q);
-        INDArray dk = Nd4j.zerosLike(c.k);
-        INDArray dv = Nd4j.zerosLike(c.v);
-        for (int b = 0; b < c.mb; b++) {
-            for (int h = 0; h < heads; h++) {
-                INDArray a = c.weights[b * heads + h];
-                INDArray dC = block(dContext, b, c.steps, h, dh);
-                INDArray dA = dC.mmul(block(c.v, b, c.steps, h, dh).transpose());
-                block(dv, b, c.steps, h, dh).assign(a.transpose().mmul(dC));
-                // softmax backward per row: dScores = A ⊙ (dA − Σ_j dA ⊙ A)
-                INDArray dScores = a.mul(dA.subColumnVector(dA.mul(a).sum(true, 1))).muli(scale);
-                block(dq, b, c.steps, h, dh).assign(dScores.mmul(block(c.k, b, c.steps, h, dh)));
-                block(dk, b, c.steps, h, dh).assign(dScores.transpose().mmul(block(c.q, b, c.steps, h, dh)));
-            }
-        }
+        INDArray dContext = splitHeads(dR.mmul(p.wo().transpose()), c.mb, c.steps);
+        INDArray a = c.weights;
+        INDArray dA = Nd4j.matmul(dContext, c.v, null, false, true, false);
+        INDArray dv = mergeHeads(Nd4j.matmul(a, dContext, null, true, false, false), c.mb, c.steps);
+        // softmax backward per row: dScores = A ⊙ (dA − Σ_j dA ⊙ A), then the 1/√dh scale
+        INDArray rowDot = dA.mul(a).sum(2);
+        Nd4j.getExecutioner().exec(new BroadcastSubOp(dA, rowDot, dA, 0, 1));
+        INDArray dScores = dA.muli(a).muli(scale);
+        INDArray dq = mergeHeads(Nd4j.matmul(dScores, c.k), c.mb, c.steps);
+        INDArray dk = mergeHeads(Nd4j.matmul(dScores, c.q, null, true, false, false), c.mb, c.steps);
         INDArray xT = c.x.transpose();
         INDArray dx = dR.add(dq.mmul(p.wq().transpose())).addi(dk.mmul(p.wk().transpose()))
                 .addi(dv.mmul(p.wv().transpose()));

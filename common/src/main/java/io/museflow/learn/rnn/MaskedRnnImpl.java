@@ -3,6 +3,7 @@ package io.museflow.learn.rnn;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
+import io.museflow.learn.OffHeap;
 import io.museflow.learn.layers.ExplicitBackpropLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -111,17 +112,25 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         INDArray out = fwd.output();
         RecurrentPass.Cache bwd = null;
         int[] rev = null;
+        INDArray xReversed = null;
+        INDArray outReversed = null;
         if (layerConf().isBidirectional()) {
             rev = reversal(m);
-            bwd = pass.forward(permuteRows(x, rev), m, params(BACKWARD, params));
-            out = Nd4j.concat(2, out, permuteRows(bwd.output(), rev));
+            xReversed = permuteRows(x, rev);
+            bwd = pass.forward(xReversed, m, params(BACKWARD, params));
+            outReversed = permuteRows(bwd.output(), rev);
+            out = Nd4j.concat(2, out, outReversed);
         }
+        INDArray result = out.permute(1, 2, 0).dup('c');
+        OffHeap.release(fwd.output(), bwd == null ? null : bwd.output(), outReversed, out);
         if (training) {
             forwardCache = fwd;
             backwardCache = bwd;
             reversal = rev;
+        } else {
+            OffHeap.release(x, xReversed);
         }
-        return out.permute(1, 2, 0).dup('c');
+        return result;
     }
 
     @Override
@@ -146,13 +155,18 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         RecurrentPass.Gradients gf = pass.backward(forwardCache, epsF, params("", params));
         store(gradient, "", gf);
         INDArray dx = gf.dx();
+        OffHeap.release(epsF, forwardCache.input());
         if (layerConf().isBidirectional()) {
             INDArray epsB = eps.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(h, 2 * h)).dup('c');
-            RecurrentPass.Gradients gb = pass.backward(backwardCache, permuteRows(epsB, reversal), params(BACKWARD, params));
+            INDArray epsBReversed = permuteRows(epsB, reversal);
+            RecurrentPass.Gradients gb = pass.backward(backwardCache, epsBReversed, params(BACKWARD, params));
             store(gradient, BACKWARD, gb);
-            dx = dx.add(permuteRows(gb.dx(), reversal));
+            INDArray dxB = permuteRows(gb.dx(), reversal);
+            dx = dx.add(dxB);
+            OffHeap.release(epsB, epsBReversed, dxB, gb.dx(), gf.dx(), backwardCache.input());
         }
         INDArray epsOut = dx.permute(1, 2, 0).dup('c').castTo(epsilon.dataType());
+        OffHeap.release(eps, dx);
         forwardCache = null;
         backwardCache = null;
         return new Pair<>(gradient, epsOut);

@@ -1,5 +1,6 @@
 package io.museflow.learn.rnn;
 
+import io.museflow.learn.OffHeap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -67,6 +68,11 @@ public final class RecurrentPass {
             this.out = out;
         }
 
+        /** The time-major input this pass ran on. */
+        public INDArray input() {
+            return x;
+        }
+
         public INDArray output() {
             return out;
         }
@@ -116,8 +122,10 @@ public final class RecurrentPass {
         int nIn = (int) x.size(2);
         int h = hidden;
         int g = cell.gates() * h;
-        double[] pre = heap(x.reshape('c', (long) steps * mb, nIn).mmul(p.w().castTo(x.dataType()))
-                .addiRowVector(p.b().castTo(x.dataType())));
+        INDArray preArr = x.reshape('c', (long) steps * mb, nIn).mmul(p.w().castTo(x.dataType()))
+                .addiRowVector(p.b().castTo(x.dataType()));
+        double[] pre = heap(preArr);
+        OffHeap.release(preArr);
         double[] rb = p.rb() == null ? null : heap(p.rb());
         double[] m = heap(mask);
         double[] gates = new double[steps * mb * g];
@@ -138,7 +146,7 @@ public final class RecurrentPass {
         for (int t = 0; t < steps; t++) {
             if (blas) {
                 stateArr.data().setData(state);
-                Nd4j.gemm(stateArr, rwArr, recArr, false, false, 1.0, 0.0);
+                Nd4j.getBlasWrapper().level3().gemm('c', 'N', 'N', 1.0, stateArr, rwArr, 0.0, recArr);
                 recAll = recArr.data().asDouble();
             } else {
                 java.util.Arrays.fill(recAll, 0);
@@ -201,6 +209,7 @@ public final class RecurrentPass {
                 }
             }
         }
+        OffHeap.release(stateArr, rwArr, recArr);
         INDArray output = nd4j(out, new long[]{steps, mb, h}, x.dataType());
         return new Cache(x, steps, mb, m, gates, hPrev, aux, tanhC, output);
     }
@@ -213,7 +222,7 @@ public final class RecurrentPass {
         long nIn = k.x.size(2);
         double[] dout = heap(dOut);
         boolean blas = mb >= blasMinBatch;
-        INDArray rwArr = blas ? p.rw().castTo(DataType.DOUBLE).dup('c') : null;
+        INDArray rwTArr = blas ? p.rw().transpose().castTo(DataType.DOUBLE).dup('c') : null; // [G, H]
         INDArray dRecArr = blas ? Nd4j.create(DataType.DOUBLE, mb, g) : null;
         INDArray dhAdd = blas ? Nd4j.create(DataType.DOUBLE, mb, h) : null;
         double[] dRecStep = blas ? new double[mb * g] : null;
@@ -271,7 +280,7 @@ public final class RecurrentPass {
             if (blas) {
                 System.arraycopy(dRec, t * mb * g, dRecStep, 0, mb * g);
                 dRecArr.data().setData(dRecStep);
-                Nd4j.gemm(dRecArr, rwArr, dhAdd, false, true, 1.0, 0.0);
+                Nd4j.getBlasWrapper().level3().gemm('c', 'N', 'N', 1.0, dRecArr, rwTArr, 0.0, dhAdd);
                 double[] add = dhAdd.data().asDouble();
                 for (int i = 0; i < dh.length; i++) {
                     dh[i] += add[i];
@@ -301,6 +310,7 @@ public final class RecurrentPass {
         INDArray dw = xFlat.transpose().mmul(dPreFlat);
         INDArray db = dPreFlat.sum(true, 0);
         INDArray dx = dPreFlat.mmul(p.w().castTo(type).transpose()).reshape('c', steps, mb, nIn);
+        OffHeap.release(dPreFlat, dRecFlat, hPrevFlat, rwTArr, dRecArr, dhAdd);
         return new Gradients(dx, dw, drw, db, drb);
     }
 }

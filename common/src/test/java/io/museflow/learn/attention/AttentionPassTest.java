@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.function.DoubleSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AttentionPassTest {
@@ -106,5 +107,21 @@ class AttentionPassTest {
         assertEquals(0.0, ga.dwv().sub(gb.dwv()).amaxNumber().doubleValue(), 1e-10);
         assertEquals(0.0, ga.dGamma().sub(gb.dGamma()).amaxNumber().doubleValue(), 1e-10);
         assertEquals(0.0, gb.dx().mulColumnVector(m.rsub(1.0)).amaxNumber().doubleValue(), 0.0, "no gradient into padding");
+    }
+
+    @Test
+    void inferenceInChunksEqualsTheTrainingForwardPass() {
+        Random rng = new Random(8);
+        AttentionParams p = params(rng);
+        INDArray x = random(rng, 1.0, MB * T, D);
+        INDArray m = mask();
+        INDArray whole = new AttentionPass(2).forward(x, m, MB, p, true).output();
+        // A budget of one [T, T] score matrix: every (sequence, head) pair is its own chunk.
+        AttentionPass.Cache chunked = new AttentionPass(2, T * T).forward(x, m, MB, p, false);
+        assertEquals(0.0, whole.sub(chunked.output()).amaxNumber().doubleValue(), 1e-12);
+        // Four pairs per chunk over MB·heads = 6 pairs: a full chunk and a partial one.
+        INDArray uneven = new AttentionPass(2, 4L * T * T).forward(x, m, MB, p, false).output();
+        assertEquals(0.0, whole.sub(uneven).amaxNumber().doubleValue(), 1e-12);
+        assertThrows(IllegalStateException.class, () -> new AttentionPass(2).backward(chunked, x, p));
     }
 }
