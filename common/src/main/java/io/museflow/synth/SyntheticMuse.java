@@ -123,7 +123,7 @@ public final class SyntheticMuse implements java.io.Serializable {
                 switch (set.modality()) {
                     case NATIVE_AUDIO -> writeNative(w, set, columns(set), arousal, period, cfg.featureNoise(), setRng);
                     default -> writeAligned(w, set, columns(set), arousal, valence, kept, segment, period,
-                            cfg.featureNoise(), cfg.audioCorruption(), setRng);
+                            cfg.featureNoise(), cfg.audioCorruption(), cfg.plausibleCorruption(), setRng);
                 }
             }
         }
@@ -213,7 +213,8 @@ public final class SyntheticMuse implements java.io.Serializable {
 
     private static void writeAligned(Writer w, GeneratorConfig.SetSpec set, Columns col, double[] arousal,
                                      double[] valence, boolean[] kept, int[] segment, long period, double noise,
-                                     double corruption, SplittableRandom rng) throws IOException {
+                                     double corruption, boolean plausible, SplittableRandom rng)
+            throws IOException {
         int d = set.width();
         writeHeader(w, set, true);
         int raw = arousal.length;
@@ -263,9 +264,10 @@ public final class SyntheticMuse implements java.io.Serializable {
                     continue;
                 }
                 double z = switch (set.modality()) {
-                    case AUDIO -> corrupt[r] ? 3 * rng.nextGaussian()
-                            : col.wa[c] * a + col.wq[c] * (a * a - 0.4) + 0.2 * col.wv[c] * v
-                            + noise * 0.6 * rng.nextGaussian();
+                    case AUDIO -> corrupt[r] && !plausible ? 3 * rng.nextGaussian()
+                            : corrupt[r] ? Math.sqrt(col.wa[c] * col.wa[c] + 2 * col.wq[c] * col.wq[c]
+                            + 0.04 * col.wv[c] * col.wv[c] + 0.36 * noise * noise) * rng.nextGaussian()
+                            : audio(col, c, a, v) + noise * 0.6 * rng.nextGaussian();
                     case VIDEO -> 0.5 * col.wa[c] * a + 0.5 * col.wv[c] * v + noise * rng.nextGaussian();
                     case TEXT -> col.wv[c] * Math.tanh(2.5 * v) + col.wq[c] * Math.signum(v) * Math.sqrt(Math.abs(v))
                             + 0.15 * col.wa[c] * a + noise * 0.7 * rng.nextGaussian();
@@ -275,6 +277,11 @@ public final class SyntheticMuse implements java.io.Serializable {
             }
             w.append(sb).append('\n');
         }
+    }
+
+    /** Column {@code c} of an audio set without its noise: arousal, linear and quadratic, a little valence. */
+    private static double audio(Columns col, int c, double a, double v) {
+        return col.wa[c] * a + col.wq[c] * (a * a - 0.4) + 0.2 * col.wv[c] * v;
     }
 
     /** 10 ms rows over the whole recording, cut stretches included (they are not labelled). */

@@ -21,8 +21,9 @@ import java.util.List;
 /**
  * A generated MuSe package turned into training data with the prepare job's own pure-Java steps
  * (scan, align, train-only standardization, windowing), without Spark: the learning tests' input.
+ * Train videos come both as 200-frame windows (training) and whole (predictions for late fusion).
  */
-public record MuseSequences(List<Sequence> trainWindows, List<Sequence> devel) {
+public record MuseSequences(List<Sequence> trainWindows, List<Sequence> trainVideos, List<Sequence> devel) {
 
     public static MuseSequences load(Path pkg, String set, String dimension) {
         PrepareConfig cfg = PrepareConfig.load(List.of("input=" + pkg, "output=" + pkg + "-unused",
@@ -37,23 +38,22 @@ public record MuseSequences(List<Sequence> trainWindows, List<Sequence> devel) {
         FeatureStats stats = FeatureStats.fit(moments);
         Windower windower = new Windower(cfg.windowSize(), cfg.windowHop());
         List<Sequence> train = new ArrayList<>();
+        List<Sequence> trainVideos = new ArrayList<>();
         List<Sequence> devel = new ArrayList<>();
         for (PreparedVideo v : videos) {
             AlignedFeatures a = v.sets().get(set);
             float[] x = stats.apply(a);
             float[] y = dimension.equals("arousal") ? v.timeline().arousal() : v.timeline().valence();
+            Sequence whole = new Sequence(v.video(), a.frames(), d, 1, x, y.clone());
             if (v.partition() == Partition.TRAIN) {
+                trainVideos.add(whole);
                 for (Window w : windower.windows(a.frames())) {
-                    float[] wx = new float[w.length() * d];
-                    System.arraycopy(x, w.start() * d, wx, 0, wx.length);
-                    float[] wy = new float[w.length()];
-                    System.arraycopy(y, w.start(), wy, 0, w.length());
-                    train.add(new Sequence(v.video() + "#" + w.index(), w.length(), d, 1, wx, wy));
+                    train.add(whole.slice(w));
                 }
             } else if (v.partition() == Partition.DEVEL) {
-                devel.add(new Sequence(v.video(), a.frames(), d, 1, x, y.clone()));
+                devel.add(whole);
             }
         }
-        return new MuseSequences(train, devel);
+        return new MuseSequences(train, trainVideos, devel);
     }
 }

@@ -1,5 +1,7 @@
 package io.museflow.learn.train;
 
+import io.museflow.data.Window;
+
 /**
  * One training window or one whole devel/test video.
  *
@@ -20,5 +22,17 @@ public record Sequence(String id, int frames, int inputs, int targets, float[] f
             out[t] = labels[t * targets + target];
         }
         return out;
+    }
+
+    /** Frames {@code [w.start(), w.end())} as their own sequence, named {@code id#index}. */
+    public Sequence slice(Window w) {
+        if (w.start() < 0 || w.end() > frames) {
+            throw new IllegalArgumentException("window " + w + " is outside sequence " + id + " of " + frames + " frames");
+        }
+        float[] x = new float[w.length() * inputs];
+        System.arraycopy(features, w.start() * inputs, x, 0, x.length);
+        float[] y = new float[w.length() * targets];
+        System.arraycopy(labels, w.start() * targets, y, 0, y.length);
+        return new Sequence(id + "#" + w.index(), w.length(), inputs, targets, x, y);
     }
 }
