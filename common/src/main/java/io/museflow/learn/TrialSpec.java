@@ -3,6 +3,7 @@ package io.museflow.learn;
 import io.museflow.config.ConfigError;
 import io.museflow.config.Settings;
 import io.museflow.learn.model.LossKind;
+import io.museflow.learn.model.ReconstructionError;
 import io.museflow.learn.model.StackedRnnModel;
 import io.museflow.learn.model.StackedRnnSpec;
 import io.museflow.learn.model.SunModel;
@@ -19,9 +20,11 @@ import java.util.Locale;
 public record TrialSpec(String data, List<String> featureSets, List<String> targets, String model, int width, int heads,
                         int attentionLayers, int lstmLayers, int layers, CellType cell, boolean bidirectional,
                         int hidden, double dropout, LossKind loss, double learningRate, int batchSize, int maxEpochs,
-                        long seed, String output, String rendered) {
+                        long seed, boolean segmentId, int reEpochs, String output, String rendered) {
 
     public static final String SECTION = "museflow.trial";
+    /** Prefix of a feature-set token that means "the reconstruction error of this set", one column. */
+    public static final String RE = "re:";
 
     public static TrialSpec from(Settings s) {
         List<String> targets = s.strings("targets");
@@ -33,6 +36,15 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
         if (sets.isEmpty()) {
             throw new ConfigError(s.key("feature-sets") + ": needs at least one feature set");
         }
+        for (String set : sets) {
+            if (!set.matches("(re:)?[A-Za-z0-9_\\-]+")) {
+                throw new ConfigError(s.key("feature-sets") + ": '" + set + "' is neither a feature set name nor "
+                        + "re:<feature set> (the reconstruction error of that set)");
+            }
+        }
+        if (sets.stream().distinct().count() != sets.size()) {
+            throw new ConfigError(s.key("feature-sets") + ": " + sets + " lists a set twice");
+        }
         return new TrialSpec(s.string("data"), sets, targets, s.choice("model", "sun", "stacked"),
                 (int) s.integer("width", 1, 4096), (int) s.integer("heads", 1, 64),
                 (int) s.integer("attention-layers", 0, 4), (int) s.integer("lstm-layers", 0, 4),
@@ -41,7 +53,7 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
                 LossKind.valueOf(s.choice("loss", "ccc", "mse", "l1").toUpperCase(Locale.ROOT)),
                 s.number("learning-rate", 1e-7, 1), (int) s.integer("batch-size", 1, 65536),
                 (int) s.integer("max-epochs", 1, 10000), s.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE),
-                s.raw().getString("output"), s.render());
+                s.bool("segment-id"), (int) s.integer("re-epochs", 1, 10000), s.raw().getString("output"), s.render());
     }
 
     public static TrialSpec load(List<String> args) {
@@ -60,6 +72,25 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
         } catch (IllegalArgumentException e) {
             throw new ConfigError(SECTION + ": " + e.getMessage());
         }
+    }
+
+    /** Feature sets whose standardized columns are inputs, in input order (RE tokens excluded). */
+    public List<String> plainSets() {
+        return featureSets.stream().filter(f -> !f.startsWith(RE)).toList();
+    }
+
+    /** Every prepared feature set this trial reads: its plain sets and the sets behind its RE inputs. */
+    public List<String> setsRead() {
+        return featureSets.stream().map(f -> f.startsWith(RE) ? f.substring(RE.length()) : f).distinct().toList();
+    }
+
+    /** The auto-encoder behind an {@code re:<set>} input: the stacked body of this trial, reconstructing its input. */
+    public MultiLayerNetwork autoEncoder(int width) {
+        return ReconstructionError.autoEncoder(width, layers, cell, bidirectional, hidden, seed, learningRate);
+    }
+
+    public TrainConfig autoEncoderTraining() {
+        return TrainConfig.papers(learningRate, batchSize, seed).withMaxEpochs(reEpochs);
     }
 
     public TrainConfig training() {

@@ -1,155 +1,118 @@
 package io.museflow.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.museflow.data.InputDataException;
+import io.museflow.data.Window;
+import io.museflow.data.Windower;
 import io.museflow.learn.TrialSpec;
+import io.museflow.learn.model.ReconstructionError;
 import io.museflow.learn.train.Sequence;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
+import io.museflow.learn.train.Trainer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * One trial's data from a prepared data set: train windows (feature sets concatenated frame by
- * frame: early fusion) and whole devel videos. A trial trains on one machine, so its data is
- * collected there; the prepared data set itself is never loaded whole.
+ * The sequences one trial trains, selects and predicts on, built from a prepared data set without
+ * Spark: whole videos of every partition with the trial's input columns (feature sets concatenated
+ * frame by frame: early fusion; then one reconstruction-error column per {@code re:<set>}; then the
+ * segment id if asked), and the train videos cut into the data set's windows.
  */
-record TrialData(int inputs, List<Sequence> train, List<Sequence> devel, String dataFingerprint,
-                 Map<String, Integer> widths) {
+record TrialData(int inputs, List<Sequence> trainWindows, Map<String, List<Sequence>> videos, String dataFingerprint) {
+    static final List<String> PARTITIONS = List.of("train", "devel", "test");
 
-    static TrialData load(SparkSession spark, TrialSpec spec) throws IOException {
-        Path root = new Path(spec.data());
-        FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        Path manifestPath = new Path(root, OutputDir.MANIFEST);
-        if (!fs.exists(manifestPath)) {
-            throw new InputDataException(spec.data() + " is not a prepared data set (no " + OutputDir.MANIFEST
-                    + "; run prepare first, or set " + TrialSpec.SECTION + ".data)");
+    List<Sequence> devel() {
+        return videos.get("devel");
+    }
+
+    static TrialData load(PreparedData data, TrialSpec spec, Consumer<String> log) throws IOException {
+        List<String> read = spec.setsRead();
+        read.forEach(data::width); // unknown sets fail here, naming the data set's sets
+        Map<String, List<PreparedData.Video>> raw = new LinkedHashMap<>();
+        for (String p : PARTITIONS) {
+            raw.put(p, data.videos(p, read));
         }
-        JsonNode manifest;
-        try (InputStream in = fs.open(manifestPath)) {
-            manifest = new ObjectMapper().readTree(in);
+        if (raw.get("train").isEmpty() || raw.get("devel").isEmpty()) {
+            throw new InputDataException(data.root() + " needs train and devel videos (has " + raw.get("train").size()
+                    + " train, " + raw.get("devel").size() + " devel)");
         }
-        Map<String, Integer> widths = new LinkedHashMap<>();
-        for (JsonNode s : manifest.path("feature_sets")) {
-            widths.put(s.path("name").asText(), s.path("width").asInt());
-        }
-        for (String set : spec.featureSets()) {
-            if (!widths.containsKey(set)) {
-                throw new InputDataException(TrialSpec.SECTION + ".feature-sets: '" + set + "' is not in " + spec.data()
-                        + " (prepared sets: " + widths.keySet() + ")");
+        Windower windower = new Windower(data.windowSize(), data.windowHop());
+        Map<String, Map<String, float[]>> re = new LinkedHashMap<>(); // token -> video -> per-frame RE
+        for (String token : spec.featureSets()) {
+            if (token.startsWith(TrialSpec.RE)) {
+                String set = token.substring(TrialSpec.RE.length());
+                log.accept("training the auto-encoder of " + set + " for " + token);
+                re.put(token, reconstructionErrors(spec, set, data.width(set), raw, windower));
             }
         }
-        int size = manifest.path("window_size").asInt();
-        int inputs = spec.featureSets().stream().mapToInt(widths::get).sum();
-        String base = spec.data() + "/";
-        return new TrialData(inputs, windows(spark, spec, base, widths, size, inputs),
-                devel(spark, spec, base, widths, inputs), manifest.path("data_fingerprint").asText(), widths);
+        int inputs = spec.plainSets().stream().mapToInt(data::width).sum() + re.size() + (spec.segmentId() ? 1 : 0);
+        Map<String, List<Sequence>> videos = new LinkedHashMap<>();
+        raw.forEach((p, vs) -> videos.put(p, vs.stream().map(v -> sequence(spec, v, inputs, data, re)).toList()));
+        return new TrialData(inputs, windows(videos.get("train"), windower), videos, data.fingerprint());
     }
 
-    private static String table(String set) {
-        return set.replace("/", "__");
-    }
-
-    private static List<Sequence> windows(SparkSession spark, TrialSpec spec, String base, Map<String, Integer> widths,
-                                          int size, int inputs) {
-        Dataset<Row> joined = spark.read().parquet(base + PreparedTables.WINDOWS).select("video", "window", "length",
-                "arousal", "valence");
-        for (int i = 0; i < spec.featureSets().size(); i++) {
-            String set = spec.featureSets().get(i);
-            Dataset<Row> f = spark.read().parquet(base + PreparedTables.WINDOW_FEATURES + "/" + table(set))
-                    .selectExpr("video", "window", "values AS f" + i);
-            joined = joined.join(f, scala.collection.JavaConverters.asScalaBuffer(List.of("video", "window")).toSeq());
-        }
+    static List<Sequence> windows(List<Sequence> videos, Windower windower) {
         List<Sequence> out = new ArrayList<>();
-        for (Row r : joined.orderBy("video", "window").collectAsList()) {
-            int length = r.getInt(r.fieldIndex("length"));
-            float[] x = new float[length * inputs];
-            int offset = 0;
-            for (int i = 0; i < spec.featureSets().size(); i++) {
-                int d = widths.get(spec.featureSets().get(i));
-                List<Float> values = r.getList(r.fieldIndex("f" + i));
-                for (int t = 0; t < length; t++) {
-                    for (int c = 0; c < d; c++) {
-                        x[t * inputs + offset + c] = values.get(t * d + c);
-                    }
+        for (Sequence v : videos) {
+            for (Window w : windower.windows(v.frames())) {
+                out.add(v.slice(w));
+            }
+        }
+        return out;
+    }
+
+    private static Sequence sequence(TrialSpec spec, PreparedData.Video v, int inputs, PreparedData data,
+                                     Map<String, Map<String, float[]>> re) {
+        int n = v.frames();
+        float[] x = new float[n * inputs];
+        int offset = 0;
+        for (String token : spec.featureSets()) {
+            if (token.startsWith(TrialSpec.RE)) {
+                float[] r = re.get(token).get(v.id());
+                for (int t = 0; t < n; t++) {
+                    x[t * inputs + offset] = r[t];
+                }
+                offset++;
+            } else {
+                int d = data.width(token);
+                float[] values = v.sets().get(token);
+                for (int t = 0; t < n; t++) {
+                    System.arraycopy(values, t * d, x, t * inputs + offset, d);
                 }
                 offset += d;
             }
-            float[] y = labels(spec, length, t -> (Float) r.getList(r.fieldIndex("arousal")).get(t),
-                    t -> (Float) r.getList(r.fieldIndex("valence")).get(t));
-            out.add(new Sequence(r.getString(0) + "#" + r.getInt(1), length, inputs, spec.targets().size(), x, y));
         }
-        return out;
-    }
-
-    private static List<Sequence> devel(SparkSession spark, TrialSpec spec, String base, Map<String, Integer> widths,
-                                        int inputs) {
-        List<Sequence> out = videos(spark, spec, base, widths, inputs, "devel");
-        if (out.isEmpty()) {
-            throw new InputDataException(spec.data() + " has no devel videos to select models on");
-        }
-        return out;
-    }
-
-    /** Whole videos of one partition, in video order, for selection or for predictions. */
-    static List<Sequence> videos(SparkSession spark, TrialSpec spec, String base, Map<String, Integer> widths,
-                                 int inputs, String partition) {
-        Dataset<Row> joined = spark.read().parquet(base + PreparedTables.LABELS).where("partition = '" + partition + "'")
-                .select("video", "frame", "arousal", "valence");
-        for (int i = 0; i < spec.featureSets().size(); i++) {
-            Dataset<Row> f = spark.read().parquet(base + PreparedTables.FEATURES + "/" + table(spec.featureSets().get(i)))
-                    .where("partition = '" + partition + "'").selectExpr("video", "frame", "values AS f" + i);
-            joined = joined.join(f, scala.collection.JavaConverters.asScalaBuffer(List.of("video", "frame")).toSeq());
-        }
-        Map<String, List<Row>> byVideo = new LinkedHashMap<>();
-        for (Row r : joined.orderBy("video", "frame").collectAsList()) {
-            byVideo.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
-        }
-        List<Sequence> out = new ArrayList<>();
-        byVideo.forEach((video, rows) -> {
-            int n = rows.size();
-            float[] x = new float[n * inputs];
+        if (spec.segmentId()) {
             for (int t = 0; t < n; t++) {
-                int offset = 0;
-                for (int i = 0; i < spec.featureSets().size(); i++) {
-                    int d = widths.get(spec.featureSets().get(i));
-                    List<Float> values = rows.get(t).getList(rows.get(t).fieldIndex("f" + i));
-                    for (int c = 0; c < d; c++) {
-                        x[t * inputs + offset + c] = values.get(c);
-                    }
-                    offset += d;
-                }
-            }
-            float[] y = labels(spec, n, t -> nullable(rows.get(t), "arousal"), t -> nullable(rows.get(t), "valence"));
-            out.add(new Sequence(video, n, inputs, spec.targets().size(), x, y));
-        });
-        return out;
-    }
-
-    private static Float nullable(Row r, String column) {
-        int i = r.fieldIndex(column);
-        return r.isNullAt(i) ? Float.NaN : r.getFloat(i);
-    }
-
-    private static float[] labels(TrialSpec spec, int frames, java.util.function.IntFunction<Float> arousal,
-                                  java.util.function.IntFunction<Float> valence) {
-        int k = spec.targets().size();
-        float[] y = new float[frames * k];
-        for (int t = 0; t < frames; t++) {
-            for (int c = 0; c < k; c++) {
-                Float v = spec.targets().get(c).equals("arousal") ? arousal.apply(t) : valence.apply(t);
-                y[t * k + c] = v == null ? Float.NaN : v;
+                x[t * inputs + offset] = v.segmentIds()[t];
             }
         }
-        return y;
+        int k = spec.targets().size();
+        float[] y = new float[n * k];
+        for (int c = 0; c < k; c++) {
+            float[] label = spec.targets().get(c).equals("arousal") ? v.arousal() : v.valence();
+            for (int t = 0; t < n; t++) {
+                y[t * k + c] = label[t];
+            }
+        }
+        return new Sequence(v.id(), n, inputs, k, x, y);
+    }
+
+    /** One set's auto-encoder, trained on the train windows and selected on devel; its RE for every video. */
+    private static Map<String, float[]> reconstructionErrors(TrialSpec spec, String set, int d,
+                                                             Map<String, List<PreparedData.Video>> raw,
+                                                             Windower windower) {
+        Map<String, List<Sequence>> own = new LinkedHashMap<>();
+        raw.forEach((p, vs) -> own.put(p, vs.stream()
+                .map(v -> new Sequence(v.id(), v.frames(), d, d, v.sets().get(set), v.sets().get(set))).toList()));
+        MultiLayerNetwork ae = spec.autoEncoder(d);
+        Trainer.fit(ae, windows(own.get("train"), windower), own.get("devel"), spec.autoEncoderTraining(), e -> { });
+        Map<String, float[]> out = new LinkedHashMap<>();
+        own.values().forEach(vs -> vs.forEach(s -> out.put(s.id(), ReconstructionError.of(ae, s))));
+        return out;
     }
 }

@@ -55,23 +55,26 @@ class TrialJobTest {
         String provenance = Files.readString(out.resolve("trial.json"));
         assertTrue(provenance.contains("\"data_fingerprint\"") && provenance.contains("\"feature-sets\""), provenance);
 
-        // Predictions for every frame of every partition, train included; they reproduce the devel CCC.
-        var predictions = SparkTestSession.get().read().parquet(out.resolve("predictions").toString());
+        // Predictions for every frame, target and partition, train included; they reproduce the devel CCC.
+        var predictions = SparkTestSession.get().read().parquet(out.resolve("predictions.parquet").toString());
         var labels = SparkTestSession.get().read().parquet(prepared.resolve("labels").toString());
-        assertEquals(labels.count(), predictions.count());
+        assertEquals(2 * labels.count(), predictions.count());
         assertEquals(3, predictions.select("partition").distinct().count());
-        assertEquals(0, predictions.where("partition = 'test' AND label_arousal IS NOT NULL").count());
+        assertEquals(0, predictions.where("partition = 'test' AND label IS NOT NULL").count());
+        var arousal = predictions.where("target = 'arousal'");
         io.museflow.metrics.Scores.Builder devel = new io.museflow.metrics.Scores.Builder();
-        for (var v : predictions.where("partition = 'devel'").select("video").distinct().collectAsList()) {
-            var rows = predictions.where("video = '" + v.getString(0) + "'").orderBy("frame").collectAsList();
+        for (var v : arousal.where("partition = 'devel'").select("video").distinct().collectAsList()) {
+            var rows = arousal.where("video = '" + v.getString(0) + "'").orderBy("frame").collectAsList();
             float[] p = new float[rows.size()];
             float[] y = new float[rows.size()];
             for (int i = 0; i < rows.size(); i++) {
-                p[i] = rows.get(i).getFloat(rows.get(i).fieldIndex("prediction_arousal"));
-                y[i] = rows.get(i).getFloat(rows.get(i).fieldIndex("label_arousal"));
+                p[i] = rows.get(i).getFloat(rows.get(i).fieldIndex("prediction"));
+                y[i] = rows.get(i).isNullAt(rows.get(i).fieldIndex("label")) ? Float.NaN
+                        : rows.get(i).getFloat(rows.get(i).fieldIndex("label"));
             }
             devel.add(v.getString(0), p, y, null);
         }
+        assertEquals(4, SparkTestSession.get().read().parquet(out.resolve("epochs.parquet").toString()).count());
         assertEquals(r.bestDevelCcc()[0], devel.build().ccc(), 1e-5, "the saved predictions are the best model's");
     }
 
@@ -89,5 +92,47 @@ class TrialJobTest {
         assertTrue(m.contains("'deepspectrum' is not in") && m.contains("egemaps"), m);
         m = assertThrows(io.museflow.config.ConfigError.class, () -> trial("targets=[dominance]")).getMessage();
         assertTrue(m.startsWith("museflow.trial.targets"), m);
+    }
+
+    @Test
+    void reconstructionErrorAndSegmentIdBecomeInputColumns() throws Exception {
+        Path out = dir.resolve("trial-re");
+        Trainer.Result r = trial("model=stacked", "layers=1", "feature-sets=[egemaps, \"re:egemaps\"]", "segment-id=true",
+                "re-epochs=2", "max-epochs=2", "output=" + out);
+        assertEquals(2, r.epochsRun());
+        MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(out.resolve("model.zip").toFile());
+        assertEquals(5 + 1 + 1, back.layerInputSize(0), "egemaps, its RE, the segment id");
+        String m = assertThrows(io.museflow.config.ConfigError.class, () -> trial("feature-sets=[egemaps, re egemaps]"))
+                .getMessage();
+        assertTrue(m.contains("re:<feature set>"), m);
+    }
+
+    /** The windows a trial cuts from whole train videos are prepare's windows table, value for value. */
+    @Test
+    void trialWindowsMatchThePreparedWindowTables() throws Exception {
+        TrialSpec spec = TrialSpec.load(List.of("data=" + prepared, "feature-sets=[vggface]", "targets=[valence]"));
+        TrialData data = TrialData.load(PreparedData.open(prepared.toString(),
+                SparkTestSession.get().sparkContext().hadoopConfiguration()), spec, m -> { });
+        var spark = SparkTestSession.get();
+        var windows = spark.read().parquet(prepared.resolve("windows").toString()).join(
+                spark.read().parquet(prepared.resolve("window_features/vggface").toString()),
+                scala.collection.JavaConverters.asScalaBuffer(List.of("video", "window")).toSeq())
+                .orderBy("video", "window").collectAsList();
+        assertEquals(windows.size(), data.trainWindows().size());
+        for (int i = 0; i < windows.size(); i++) {
+            var row = windows.get(i);
+            io.museflow.learn.train.Sequence w = data.trainWindows().get(i);
+            assertEquals(row.getString(row.fieldIndex("video")) + "#" + row.getInt(row.fieldIndex("window")), w.id());
+            int length = row.getInt(row.fieldIndex("length"));
+            assertEquals(length, w.frames());
+            List<Float> valence = row.getList(row.fieldIndex("valence"));
+            List<Float> values = row.getList(row.fieldIndex("values"));
+            for (int t = 0; t < length; t++) {
+                assertEquals(valence.get(t), w.labels()[t], 0f);
+                for (int c = 0; c < 4; c++) {
+                    assertEquals(values.get(t * 4 + c), w.features()[t * 4 + c], 0f);
+                }
+            }
+        }
     }
 }

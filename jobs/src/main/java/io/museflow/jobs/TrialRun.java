@@ -1,0 +1,77 @@
+package io.museflow.jobs;
+
+import io.museflow.learn.TrialSpec;
+import io.museflow.learn.train.Sequence;
+import io.museflow.learn.train.Trainer;
+import io.museflow.metrics.Scores;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One trial, start to end, without Spark: read its data from the prepared set, train with the
+ * papers' schedule (best devel weights restored), then score and predict every partition with the
+ * best model. Shared by the single-trial command and the sweep's tasks.
+ */
+record TrialRun(TrialSpec spec, TrialData data, MultiLayerNetwork net, Trainer.Result result,
+                Map<String, Scores[]> scores, Map<String, Map<String, float[]>> predictions, double seconds) {
+
+    /** Scores per partition (devel, train; test when labelled) and target, in target order. */
+    Scores[] devel() {
+        return scores.get("devel");
+    }
+
+    static TrialRun run(TrialSpec spec, PreparedData prepared, Consumer<String> log, Consumer<Trainer.Epoch> epochs)
+            throws IOException {
+        long start = System.nanoTime();
+        TrialData data = TrialData.load(prepared, spec, log);
+        log.accept(String.format("%s on %s -> %s: %d train windows, %d devel videos, %d input columns", spec.model(),
+                spec.featureSets(), spec.targets(), data.trainWindows().size(), data.devel().size(), data.inputs()));
+        MultiLayerNetwork net = spec.network(data.inputs());
+        Trainer.Result result = Trainer.fit(net, data.trainWindows(), data.devel(), spec.training(), epochs);
+        Map<String, Scores[]> scores = new LinkedHashMap<>();
+        Map<String, Map<String, float[]>> predictions = new LinkedHashMap<>();
+        int k = spec.targets().size();
+        for (Map.Entry<String, List<Sequence>> e : data.videos().entrySet()) {
+            Scores.Builder[] builders = new Scores.Builder[k];
+            for (int c = 0; c < k; c++) {
+                builders[c] = new Scores.Builder();
+            }
+            Map<String, float[]> byVideo = new LinkedHashMap<>();
+            boolean labelled = false;
+            for (Sequence v : e.getValue()) {
+                float[] p = Trainer.predict(net, v);
+                byVideo.put(v.id(), p);
+                for (int c = 0; c < k; c++) {
+                    float[] pc = column(p, k, c);
+                    float[] yc = v.labelColumn(c);
+                    for (float y : yc) {
+                        labelled |= !Float.isNaN(y);
+                    }
+                    builders[c].add(v.id(), pc, yc, null);
+                }
+            }
+            predictions.put(e.getKey(), byVideo);
+            if (labelled) {
+                Scores[] s = new Scores[k];
+                for (int c = 0; c < k; c++) {
+                    s[c] = builders[c].build();
+                }
+                scores.put(e.getKey(), s);
+            }
+        }
+        return new TrialRun(spec, data, net, result, scores, predictions, (System.nanoTime() - start) / 1e9);
+    }
+
+    static float[] column(float[] framesByTargets, int targets, int c) {
+        float[] out = new float[framesByTargets.length / targets];
+        for (int t = 0; t < out.length; t++) {
+            out[t] = framesByTargets[t * targets + c];
+        }
+        return out;
+    }
+}
