@@ -124,6 +124,14 @@ public final class Settings {
         return false;
     }
 
+    /**
+     * Typed access to a configuration built by the program (e.g. one point of a sweep grid over the
+     * trial defaults); errors name keys under {@code label}, the section the user actually wrote.
+     */
+    public static Settings view(String label, Config config) {
+        return new Settings(label, config);
+    }
+
     public String key(String k) {
         return section + "." + k;
     }

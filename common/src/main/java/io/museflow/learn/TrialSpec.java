@@ -74,6 +74,44 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
         }
     }
 
+    /**
+     * Everything that decides what this trial trains, in a fixed order (not where its data lives or
+     * where it is saved): two trials with equal canonical forms train the same network.
+     */
+    public String canonical() {
+        return String.join("|", "feature-sets=" + String.join("+", featureSets), "targets=" + String.join("+", targets),
+                "model=" + model, "width=" + width, "heads=" + heads, "attention-layers=" + attentionLayers,
+                "lstm-layers=" + lstmLayers, "layers=" + layers, "cell=" + cell, "bidirectional=" + bidirectional,
+                "hidden=" + hidden, "dropout=" + dropout, "loss=" + loss, "learning-rate=" + learningRate,
+                "batch-size=" + batchSize, "max-epochs=" + maxEpochs, "seed=" + seed, "segment-id=" + segmentId,
+                "re-epochs=" + (featureSets.stream().anyMatch(f -> f.startsWith(RE)) ? reEpochs : 0));
+    }
+
+    /** Stable id of this trial on one data set: a hash of {@link #canonical()} and the data fingerprint. */
+    public String id(String dataFingerprint) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest((canonical() + "\n" + dataFingerprint)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A short human-readable name: what a progress line or the Spark UI shows. */
+    public String name() {
+        String body = model.equals("sun")
+                ? String.format("sun w%d %dh x%d lstm%d", width, heads, attentionLayers, lstmLayers)
+                : String.format("%dx%s%s", layers, bidirectional ? "Bi" : "", cell);
+        return String.format("%s>%s %s hid%d do%s lr%s bs%d %s%s seed%d", String.join("+", featureSets),
+                String.join("+", targets), body, hidden, trim(dropout), trim(learningRate), batchSize,
+                loss.name().toLowerCase(Locale.ROOT), segmentId ? " seg" : "", seed);
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
     /** Feature sets whose standardized columns are inputs, in input order (RE tokens excluded). */
     public List<String> plainSets() {
         return featureSets.stream().filter(f -> !f.startsWith(RE)).toList();

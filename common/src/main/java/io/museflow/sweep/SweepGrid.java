@@ -1,0 +1,220 @@
+package io.museflow.sweep;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import io.museflow.config.ConfigError;
+import io.museflow.config.Settings;
+import io.museflow.learn.TrialSpec;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A hyperparameter grid ({@code museflow.sweep}): lists of values per axis whose cartesian product,
+ * minus exclusions, optionally sampled, is the sweep's trials. Each trial is a {@link TrialSpec}
+ * resolved over the {@code museflow.trial} defaults. Axes that do not apply to a trial's model
+ * (attention settings for the stacked model, recurrent-stack settings for Sun's) are reset to their
+ * defaults, so the product never holds two trials that would train the same network.
+ */
+public record SweepGrid(String data, String output, List<TrialSpec> trials, int gridSize, int threadsPerTrial,
+                        boolean retryFailed, boolean saveModels, String rendered) {
+
+    public static final String SECTION = "museflow.sweep";
+
+    /** Grid axis → the trial key it sets. In grid order: the product varies the last axis fastest. */
+    static final Map<String, String> AXES = axes();
+
+    private static Map<String, String> axes() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String k : List.of("targets", "feature-sets", "model", "width", "heads", "attention-layers", "lstm-layers",
+                "layers", "cell", "bidirectional", "hidden", "dropout", "learning-rate", "batch-size", "loss",
+                "segment-id")) {
+            m.put(k, k);
+        }
+        m.put("seeds", "seed");
+        return Map.copyOf(m);
+    }
+
+    private static final List<String> AXIS_ORDER = List.of("targets", "feature-sets", "model", "width", "heads",
+            "attention-layers", "lstm-layers", "layers", "cell", "bidirectional", "hidden", "dropout", "learning-rate",
+            "batch-size", "loss", "segment-id", "seeds");
+    private static final Set<String> SUN_ONLY = Set.of("width", "heads", "attention-layers", "lstm-layers");
+    private static final Set<String> STACKED_ONLY = Set.of("layers", "cell", "bidirectional");
+    /** Trial keys taken as they are from the grid's fixed settings. */
+    private static final List<String> FIXED = List.of("max-epochs", "re-epochs");
+
+    public static SweepGrid load(List<String> args) {
+        return from(Settings.load(SECTION, args));
+    }
+
+    public static SweepGrid from(Settings s) {
+        Config grid = s.raw();
+        Config trialDefaults = ConfigFactory.defaultReference(SweepGrid.class.getClassLoader())
+                .getConfig(TrialSpec.SECTION);
+        Map<String, List<ConfigValue>> axes = new LinkedHashMap<>();
+        for (String axis : AXIS_ORDER) {
+            axes.put(axis, values(s, grid, axis));
+        }
+        List<Map<String, ConfigValue>> exclusions = exclusions(s, grid);
+        String data = s.string("data");
+        Map<String, TrialSpec> trials = new LinkedHashMap<>(); // canonical form → trial, grid order, no duplicates
+        int size = 1;
+        for (List<ConfigValue> v : axes.values()) {
+            size = Math.multiplyExact(size, v.size());
+        }
+        int[] index = new int[AXIS_ORDER.size()];
+        for (int n = 0; n < size; n++) {
+            int rest = n;
+            for (int a = AXIS_ORDER.size() - 1; a >= 0; a--) {
+                int k = axes.get(AXIS_ORDER.get(a)).size();
+                index[a] = rest % k;
+                rest /= k;
+            }
+            Map<String, ConfigValue> point = new LinkedHashMap<>();
+            for (int a = 0; a < AXIS_ORDER.size(); a++) {
+                point.put(AXIS_ORDER.get(a), axes.get(AXIS_ORDER.get(a)).get(index[a]));
+            }
+            if (excluded(point, exclusions)) {
+                continue;
+            }
+            TrialSpec t = trial(s, point, trialDefaults, grid, data);
+            trials.putIfAbsent(t.canonical(), t);
+        }
+        List<TrialSpec> list = new ArrayList<>(trials.values());
+        int sample = (int) s.integer("sample", 0, Integer.MAX_VALUE);
+        if (sample > 0 && sample < list.size()) {
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, new Random(s.integer("sample-seed", Long.MIN_VALUE, Long.MAX_VALUE)));
+            List<Integer> kept = new ArrayList<>(order.subList(0, sample));
+            kept.sort(null);
+            List<TrialSpec> sampled = new ArrayList<>();
+            kept.forEach(i -> sampled.add(list.get(i)));
+            list.clear();
+            list.addAll(sampled);
+        }
+        if (list.isEmpty()) {
+            throw new ConfigError(s.key("exclude") + ": the exclusions remove every trial of the grid");
+        }
+        return new SweepGrid(data, s.string("output"), List.copyOf(list), size,
+                (int) s.integer("threads-per-trial", 1, 1024), s.bool("retry-failed"), s.bool("save-models"),
+                s.render());
+    }
+
+    /** An axis: a list of values, or one scalar meaning a list of one. */
+    private static List<ConfigValue> values(Settings s, Config grid, String axis) {
+        ConfigValue v = grid.getValue(axis);
+        List<ConfigValue> out = new ArrayList<>();
+        if (v.valueType() == ConfigValueType.LIST) {
+            out.addAll(grid.getList(axis));
+        } else {
+            out.add(v);
+        }
+        if (out.isEmpty()) {
+            throw new ConfigError(s.key(axis) + ": needs at least one value");
+        }
+        for (ConfigValue c : out) {
+            if (c.valueType() == ConfigValueType.OBJECT || c.valueType() == ConfigValueType.LIST
+                    || c.valueType() == ConfigValueType.NULL) {
+                throw new ConfigError(s.key(axis) + ": values must be numbers, strings or booleans, got " + c.render());
+            }
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (ConfigValue c : out) {
+            if (!seen.add(text(c))) {
+                throw new ConfigError(s.key(axis) + ": " + text(c) + " is listed twice");
+            }
+        }
+        return out;
+    }
+
+    private static List<Map<String, ConfigValue>> exclusions(Settings s, Config grid) {
+        List<Map<String, ConfigValue>> out = new ArrayList<>();
+        List<? extends Config> list;
+        try {
+            list = grid.getConfigList("exclude");
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigError(s.key("exclude") + ": a list of objects such as {model = stacked, hidden = 256}");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            Map<String, ConfigValue> m = new LinkedHashMap<>();
+            for (Map.Entry<String, ConfigValue> e : list.get(i).entrySet()) {
+                if (!AXES.containsKey(e.getKey())) {
+                    throw new ConfigError(s.key("exclude") + "[" + i + "]." + e.getKey() + ": not a grid axis (axes: "
+                            + String.join(", ", AXIS_ORDER) + ")");
+                }
+                m.put(e.getKey(), e.getValue());
+            }
+            if (m.isEmpty()) {
+                throw new ConfigError(s.key("exclude") + "[" + i + "]: an empty exclusion would exclude every trial");
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static boolean excluded(Map<String, ConfigValue> point, List<Map<String, ConfigValue>> exclusions) {
+        for (Map<String, ConfigValue> ex : exclusions) {
+            boolean all = true;
+            for (Map.Entry<String, ConfigValue> e : ex.entrySet()) {
+                all &= same(point.get(e.getKey()), e.getValue());
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean same(ConfigValue a, ConfigValue b) {
+        if (a.valueType() == ConfigValueType.NUMBER || b.valueType() == ConfigValueType.NUMBER) {
+            try {
+                return Double.parseDouble(text(a)) == Double.parseDouble(text(b));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return text(a).toLowerCase(Locale.ROOT).equals(text(b).toLowerCase(Locale.ROOT));
+    }
+
+    static String text(ConfigValue v) {
+        return String.valueOf(v.unwrapped());
+    }
+
+    /** One grid point as a resolved trial: axis values over the trial defaults, inapplicable axes reset. */
+    private static TrialSpec trial(Settings s, Map<String, ConfigValue> point, Config defaults, Config grid,
+                                   String data) {
+        Config c = defaults;
+        String model = text(point.get("model")).toLowerCase(Locale.ROOT);
+        for (Map.Entry<String, ConfigValue> e : point.entrySet()) {
+            String axis = e.getKey();
+            if ((model.equals("stacked") && SUN_ONLY.contains(axis)) || (model.equals("sun") && STACKED_ONLY.contains(axis))) {
+                continue;
+            }
+            ConfigValue v = e.getValue();
+            if (axis.equals("targets") || axis.equals("feature-sets")) {
+                // "a+b" means both: two targets of one model, or feature sets fused early.
+                List<String> parts = List.of(text(v).split("\\+", -1));
+                v = ConfigValueFactory.fromIterable(parts.stream().map(String::trim).toList());
+            }
+            c = c.withValue(AXES.get(axis), v);
+        }
+        for (String k : FIXED) {
+            c = c.withValue(k, grid.getValue(k));
+        }
+        c = c.withValue("data", ConfigValueFactory.fromAnyRef(data)).withValue("output", ConfigValueFactory.fromAnyRef(""));
+        return TrialSpec.from(Settings.view(s.key("").replaceAll("\\.$", ""), c));
+    }
+}
