@@ -20,7 +20,8 @@ import java.util.Locale;
 public record TrialSpec(String data, List<String> featureSets, List<String> targets, String model, int width, int heads,
                         int attentionLayers, int lstmLayers, int layers, CellType cell, boolean bidirectional,
                         int hidden, double dropout, LossKind loss, double learningRate, int batchSize, int maxEpochs,
-                        long seed, boolean segmentId, int reEpochs, String output, String rendered) {
+                        long seed, boolean segmentId, int reEpochs, String output, String rendered)
+        implements java.io.Serializable {
 
     public static final String SECTION = "museflow.trial";
     /** Prefix of a feature-set token that means "the reconstruction error of this set", one column. */
@@ -89,9 +90,18 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
 
     /** Stable id of this trial on one data set: a hash of {@link #canonical()} and the data fingerprint. */
     public String id(String dataFingerprint) {
+        return hash(canonical() + "\n" + dataFingerprint);
+    }
+
+    /** Id shared by the trials that differ from this one only in their seed (the seeds summary's group). */
+    public String groupId(String dataFingerprint) {
+        return hash(canonical().replaceAll("\\|seed=-?\\d+", "") + "\n" + dataFingerprint);
+    }
+
+    private static String hash(String text) {
         try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest((canonical() + "\n" + dataFingerprint)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(h, 0, 8);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

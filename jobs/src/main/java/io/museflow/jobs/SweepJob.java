@@ -1,17 +1,361 @@
 package io.museflow.jobs;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.museflow.data.InputDataException;
+import io.museflow.learn.TrialSpec;
+import io.museflow.sweep.SweepGrid;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.stddev_samp;
+
 /**
- * {@code spark-submit jobs/sweep.jar --grid FILE}: the hyperparameter sweep. The jar is built with
- * the Deeplearning4j stack today so that its packaging and the CUDA profile are settled; the
- * sweep itself is not implemented yet and says so instead of pretending to run.
+ * {@code spark-submit jobs/sweep.jar --grid FILE [--dry-run] [key=value ...]}: a hyperparameter sweep.
+ * Every trial of the grid that the output folder does not hold yet becomes one Spark job of one
+ * task (named after the trial in the Spark UI), so trials spread over the executors' free slots;
+ * the driver reports progress as they finish and writes the summary views at the end. Rerunning
+ * the same or a grown grid trains only the missing trials.
  */
 public final class SweepJob {
+    static final String USAGE = """
+            usage: spark-submit jobs/sweep.jar --grid FILE [--dry-run] [key=value ...]
+              FILE is HOCON with a museflow.sweep section (conf/demo.conf, conf/arousal.conf, conf/valence.conf);
+              keys and their defaults are documented in reference.conf; key=value overrides any of them.
+              --dry-run lists the trials and their count without training.""";
+
     private SweepJob() {
     }
 
+    /** What one run of the sweep did. */
+    record Report(int total, int skipped, int trained, int failed, double seconds, String best) {
+    }
+
     public static void main(String[] args) {
-        System.err.println("sweep: not implemented yet in this version of museflow (prepare and generate are); "
-                + "see the project's open issues");
-        System.exit(3);
+        List<String> rest = new ArrayList<>();
+        boolean dryRun = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--grid" -> rest.add("--config");
+                case "--dry-run" -> dryRun = true;
+                default -> rest.add(args[i]);
+            }
+        }
+        if (dryRun && !rest.contains("--help")) {
+            int code;
+            try {
+                dryRun(SweepGrid.load(rest), new Configuration());
+                code = 0;
+            } catch (Throwable t) {
+                code = JobFailure.report("sweep", t);
+            }
+            System.exit(code);
+        }
+        Jobs.main("sweep", USAGE, rest.toArray(new String[0]), a -> {
+            SweepGrid grid = SweepGrid.load(a);
+            SparkConf conf = new SparkConf();
+            // One trial's threads: as many task slots, and as many OpenMP threads, as the trial uses.
+            if (!conf.contains("spark.task.cpus")) {
+                System.setProperty("spark.task.cpus", String.valueOf(grid.threadsPerTrial()));
+            }
+            if (!conf.contains("spark.executorEnv.OMP_NUM_THREADS")) {
+                System.setProperty("spark.executorEnv.OMP_NUM_THREADS", String.valueOf(grid.threadsPerTrial()));
+            }
+            return spark -> run(spark, grid);
+        });
+    }
+
+    static void dryRun(SweepGrid grid, Configuration conf) throws IOException {
+        PreparedData data = PreparedData.open(grid.data(), conf);
+        for (TrialSpec t : grid.trials()) {
+            t.setsRead().forEach(data::width);
+        }
+        Set<String> done = committed(new Path(grid.output()), conf);
+        int i = 0;
+        int pending = 0;
+        for (TrialSpec t : grid.trials()) {
+            String id = t.id(data.fingerprint());
+            boolean isDone = done.contains(id);
+            pending += isDone ? 0 : 1;
+            System.out.printf("%4d  %s  %-7s  %s%n", ++i, id, isDone ? "done" : "pending", t.name());
+        }
+        System.out.printf("%d trials (%d grid points; %d done, %d to train) on %s -> %s%n", grid.trials().size(),
+                grid.gridSize(), grid.trials().size() - pending, pending, grid.data(), grid.output());
+    }
+
+    /** Trial ids with a committed row under {@code trials/}. */
+    static Set<String> committed(Path output, Configuration conf) throws IOException {
+        Path dir = new Path(output, SweepLayout.TRIALS);
+        FileSystem fs = dir.getFileSystem(conf);
+        Set<String> out = new LinkedHashSet<>();
+        if (fs.exists(dir)) {
+            for (FileStatus f : fs.listStatus(dir)) {
+                String n = f.getPath().getName();
+                if (n.endsWith(".parquet") && !n.startsWith(".")) {
+                    out.add(n.substring(0, n.length() - ".parquet".length()));
+                }
+            }
+        }
+        return out;
+    }
+
+    static Report run(SparkSession spark, SweepGrid grid) throws Exception {
+        Console log = new Console("sweep");
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        PreparedData data = PreparedData.open(grid.data(), conf);
+        for (TrialSpec t : grid.trials()) {
+            t.setsRead().forEach(data::width); // an unknown feature set fails now, not in every task
+        }
+        Path out = new Path(grid.output());
+        claim(out, conf, data, grid);
+        Set<String> done = committed(out, conf);
+        if (grid.retryFailed()) {
+            forgetFailed(out, conf, done);
+        }
+        Map<String, TrialSpec> todo = new LinkedHashMap<>();
+        for (TrialSpec t : grid.trials()) {
+            String id = t.id(data.fingerprint());
+            if (!done.contains(id)) {
+                todo.putIfAbsent(id, t);
+            }
+        }
+        int total = grid.trials().size();
+        int skipped = total - todo.size();
+        log.info(String.format("%d trials in the grid: %d already done in %s, %d to train, %d thread(s) each", total,
+                skipped, out, todo.size(), grid.threadsPerTrial()));
+        Progress progress = new Progress(log, todo.size());
+        Map<String, JavaFutureAction<List<SweepTask.Result>>> running = new LinkedHashMap<>();
+        for (Map.Entry<String, TrialSpec> e : todo.entrySet()) {
+            SweepTask task = new SweepTask(e.getValue(), e.getKey(), grid.output(), data.fingerprint(),
+                    grid.threadsPerTrial(), grid.saveModels(), conf);
+            sc.setJobGroup("trial-" + e.getKey(), e.getKey() + " " + e.getValue().name(), true);
+            running.put(e.getKey(), sc.parallelize(List.of(task), 1).map(SweepTask::run).collectAsync());
+        }
+        sc.clearJobGroup();
+        int failed = 0;
+        int trained = 0;
+        while (!running.isEmpty()) {
+            boolean any = false;
+            for (Iterator<Map.Entry<String, JavaFutureAction<List<SweepTask.Result>>>> it = running.entrySet().iterator();
+                 it.hasNext(); ) {
+                Map.Entry<String, JavaFutureAction<List<SweepTask.Result>>> e = it.next();
+                if (!e.getValue().isDone()) {
+                    continue;
+                }
+                it.remove();
+                any = true;
+                Map<String, Object> row;
+                try {
+                    row = e.getValue().get().get(0).row();
+                } catch (ExecutionException x) {
+                    // The task died on every attempt Spark allowed (not a failure inside the trial, which
+                    // the task records itself): record it so a rerun does not loop on it.
+                    row = TrialsTable.describe(e.getKey(), todo.get(e.getKey()), data.fingerprint());
+                    TrialsTable.failed(row, new IllegalStateException("the task failed on every attempt: "
+                            + JobFailure.userMessage(x.getCause())));
+                    TrialsTable.write(SweepTask.rowFile(grid.output(), e.getKey()), conf, row);
+                }
+                boolean ok = TrialsTable.OK.equals(row.get("status"));
+                failed += ok ? 0 : 1;
+                trained++;
+                progress.finished(row);
+            }
+            if (!any) {
+                Thread.sleep(200);
+                progress.heartbeat();
+            }
+        }
+        String best = progress.best();
+        if (committed(out, conf).isEmpty()) {
+            log.info("no trial rows: no summary");
+        } else {
+            writeSummary(spark, out, conf);
+            log.info("summary views written to " + new Path(out, SweepLayout.SUMMARY));
+        }
+        log.info(String.format("done: %d trained (%d failed), %d skipped, in %.0f s; %s", trained, failed, skipped,
+                log.elapsedSeconds(), best));
+        return new Report(total, skipped, trained, failed, log.elapsedSeconds(), best);
+    }
+
+    /**
+     * The output folder belongs to one prepared data set: a new folder records it in
+     * {@code _museflow.json}; an existing one must name the same data fingerprint. A folder that is
+     * neither empty nor a sweep's output is refused.
+     */
+    private static void claim(Path out, Configuration conf, PreparedData data, SweepGrid grid) throws IOException {
+        FileSystem fs = out.getFileSystem(conf);
+        Path manifest = new Path(out, OutputDir.MANIFEST);
+        ObjectMapper json = new ObjectMapper();
+        if (fs.exists(manifest)) {
+            try (InputStream in = fs.open(manifest)) {
+                com.fasterxml.jackson.databind.JsonNode m = json.readTree(in);
+                if (!"museflow sweep".equals(m.path("kind").asText())) {
+                    throw new InputDataException(out + " is not a sweep's output (its " + OutputDir.MANIFEST
+                            + " is another job's); refusing to write into it (choose another "
+                            + SweepGrid.SECTION + ".output)");
+                }
+                String fp = m.path("data_fingerprint").asText();
+                if (!fp.equals(data.fingerprint())) {
+                    throw new InputDataException(out + " holds a sweep over other data (fingerprint " + fp + ", "
+                            + grid.data() + " has " + data.fingerprint() + "); choose another "
+                            + SweepGrid.SECTION + ".output");
+                }
+            }
+            return;
+        }
+        if (fs.exists(out) && fs.listStatus(out).length > 0) {
+            throw new InputDataException(out + " exists and is not a sweep's output; refusing to write into it "
+                    + "(choose another " + SweepGrid.SECTION + ".output)");
+        }
+        fs.mkdirs(out);
+        ObjectNode m = json.createObjectNode();
+        m.put("kind", "museflow sweep");
+        m.put("data", grid.data());
+        m.put("data_fingerprint", data.fingerprint());
+        m.put("code_version", CodeVersion.get());
+        m.put("grid", grid.rendered());
+        Path tmp = new Path(out, "." + OutputDir.MANIFEST + ".tmp");
+        try (FSDataOutputStream o = fs.create(tmp, true)) {
+            o.write(json.writerWithDefaultPrettyPrinter().writeValueAsString(m).getBytes(StandardCharsets.UTF_8));
+        }
+        if (!ParquetFiles.rename(tmp, manifest, conf)) {
+            fs.delete(tmp, false); // another driver claimed it at the same moment: checked on its next run
+        }
+    }
+
+    private static void forgetFailed(Path out, Configuration conf, Set<String> done) throws IOException {
+        FileSystem fs = out.getFileSystem(conf);
+        for (Iterator<String> it = done.iterator(); it.hasNext(); ) {
+            String id = it.next();
+            Path row = SweepTask.rowFile(out.toString(), id);
+            if (TrialsTable.FAILED.equals(TrialsTable.read(row, conf).get("status"))) {
+                fs.delete(row, false);
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * {@code summary/best}: the best trial by devel CCC per (targets, feature sets, model);
+     * {@code summary/seeds}: trials that differ only in their seed, aggregated (count, mean, standard
+     * deviation and best devel CCC, and the best trial). Both over every trial row in the folder,
+     * replaced as a whole.
+     */
+    static void writeSummary(SparkSession spark, Path out, Configuration conf) throws IOException {
+        Dataset<Row> ok = spark.read().parquet(new Path(out, SweepLayout.TRIALS).toString()).where("status = 'ok'");
+        Dataset<Row> best = ok.withColumn("rank", row_number().over(Window.partitionBy("targets", "feature_sets", "model")
+                        .orderBy(col("devel_ccc").desc(), col("trial_id"))))
+                .where("rank = 1").drop("rank")
+                .select("targets", "feature_sets", "model", "devel_ccc", "devel_ccc_arousal", "devel_ccc_valence",
+                        "train_ccc_arousal", "train_ccc_valence", "trial_id", "name", "seed", "best_epoch")
+                .orderBy(col("targets"), col("devel_ccc").desc());
+        Dataset<Row> seeds = ok.withColumn("configuration", regexp_replace(col("name"), " seed-?[0-9]+$", ""))
+                .groupBy("group_id", "targets", "feature_sets", "model", "configuration")
+                .agg(count("*").as("seeds"), avg("devel_ccc").as("devel_ccc_mean"),
+                        stddev_samp("devel_ccc").as("devel_ccc_std"), max("devel_ccc").as("devel_ccc_best"),
+                        expr("max_by(trial_id, devel_ccc)").as("best_trial_id"))
+                .orderBy(col("targets"), col("devel_ccc_mean").desc());
+        FileSystem fs = out.getFileSystem(conf);
+        Path summary = new Path(out, SweepLayout.SUMMARY);
+        Path tmp = new Path(out, "." + SweepLayout.SUMMARY + ".tmp-" + System.nanoTime());
+        try {
+            best.coalesce(1).write().parquet(new Path(tmp, SweepLayout.BEST).toString());
+            seeds.coalesce(1).write().parquet(new Path(tmp, SweepLayout.SEEDS).toString());
+            fs.delete(summary, true);
+            if (!fs.rename(tmp, summary)) {
+                throw new IOException("could not move " + tmp + " to " + summary);
+            }
+        } finally {
+            fs.delete(tmp, true);
+        }
+        List<Row> top = best.limit(12).collectAsList();
+        System.err.println("best devel CCC per target, feature sets and model:");
+        for (Row r : top) {
+            System.err.printf("  %-16s %-24s %-8s %.4f  %s%n", r.getString(0), r.getString(1), r.getString(2),
+                    r.getDouble(3), r.getString(9));
+        }
+    }
+
+    /** Driver-side progress: done / total, failures, elapsed, ETA, best devel CCC so far. */
+    static final class Progress {
+        private final Console log;
+        private final int total;
+        private int done;
+        private int failed;
+        private double bestCcc = Double.NEGATIVE_INFINITY;
+        private String bestName = "";
+        private long lastLine = System.nanoTime();
+
+        Progress(Console log, int total) {
+            this.log = log;
+            this.total = total;
+        }
+
+        void finished(Map<String, Object> row) {
+            done++;
+            String what;
+            if (TrialsTable.OK.equals(row.get("status"))) {
+                double ccc = (Double) row.get("devel_ccc");
+                if (ccc > bestCcc) {
+                    bestCcc = ccc;
+                    bestName = row.get("trial_id") + " " + row.get("name");
+                }
+                what = String.format("devel CCC %.4f", ccc);
+            } else {
+                failed++;
+                what = "FAILED: " + row.get("error");
+            }
+            log.info(String.format("trial %s %s: %s", row.get("trial_id"), row.get("name"), what));
+            line();
+        }
+
+        void heartbeat() {
+            if (System.nanoTime() - lastLine > 60e9) {
+                line();
+            }
+        }
+
+        private void line() {
+            lastLine = System.nanoTime();
+            double elapsed = log.elapsedSeconds();
+            String eta = done == 0 ? "?" : String.format("%.0f s", elapsed / done * (total - done));
+            log.info(String.format("%d/%d trials done, %d failed, elapsed %.0f s, ETA %s, %s", done, total, failed,
+                    elapsed, eta, best()));
+        }
+
+        String best() {
+            return bestName.isEmpty() ? "no successful trial yet"
+                    : String.format("best devel CCC %.4f (%s)", bestCcc, bestName);
+        }
     }
 }

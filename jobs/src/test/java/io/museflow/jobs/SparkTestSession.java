@@ -5,14 +5,27 @@ import org.apache.spark.sql.SparkSession;
 /** One local Spark session for every test class in the JVM (start-up costs seconds). */
 final class SparkTestSession {
     private static SparkSession spark;
+    private static boolean hooked;
 
     private SparkTestSession() {
     }
 
     static synchronized SparkSession get() {
+        return get("local[2]");
+    }
+
+    /**
+     * The shared session on {@code master}; a session on another master is stopped first (one
+     * SparkContext per JVM). {@code local[N,F]} lets each task fail F - 1 times, like a cluster.
+     */
+    static synchronized SparkSession get(String master) {
+        if (spark != null && !spark.sparkContext().master().equals(master)) {
+            spark.stop();
+            spark = null;
+        }
         if (spark == null) {
             spark = SparkSession.builder()
-                    .master("local[2]")
+                    .master(master)
                     .appName("museflow-tests")
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "2")
@@ -20,7 +33,14 @@ final class SparkTestSession {
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .getOrCreate();
             spark.sparkContext().setLogLevel("ERROR");
-            Runtime.getRuntime().addShutdownHook(new Thread(spark::stop));
+            if (!hooked) {
+                hooked = true;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    if (spark != null) {
+                        spark.stop();
+                    }
+                }));
+            }
         }
         return spark;
     }
