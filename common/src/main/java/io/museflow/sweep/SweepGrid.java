@@ -27,7 +27,25 @@ import java.util.Set;
  * defaults, so the product never holds two trials that would train the same network.
  */
 public record SweepGrid(String data, String output, List<TrialSpec> trials, int gridSize, int threadsPerTrial,
-                        boolean retryFailed, boolean saveModels, String rendered) {
+                        boolean retryFailed, boolean saveModels, Fusion fusion, String rendered) {
+
+    /**
+     * Late fusion after the grid's trials ({@code museflow.sweep.fusion}): per target, per entry and
+     * per seed, one second-level model over the best trial of each listed feature-set value.
+     *
+     * @param entries  each: the grid's feature-set values whose best trials are fused, and the sets
+     *                 whose reconstruction error joins them
+     * @param model    sun (one BiLSTM of 32) or hamieh (4 × BiGRU of {@code hidden})
+     */
+    public record Fusion(List<Entry> entries, String model, int hidden, List<Long> seeds, int maxEpochs,
+                         double learningRate, int batchSize, int reEpochs) implements java.io.Serializable {
+        public record Entry(List<String> sets, List<String> re) implements java.io.Serializable {
+        }
+
+        public boolean isEmpty() {
+            return entries.isEmpty();
+        }
+    }
 
     public static final String SECTION = "museflow.sweep";
 
@@ -110,7 +128,50 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
         }
         return new SweepGrid(data, s.string("output"), List.copyOf(list), size,
                 (int) s.integer("threads-per-trial", 1, 1024), s.bool("retry-failed"), s.bool("save-models"),
-                s.render());
+                fusion(s, axes.get("feature-sets")), s.render());
+    }
+
+    private static Fusion fusion(Settings s, List<ConfigValue> featureSetValues) {
+        Settings f = Settings.view(s.key("fusion"), s.raw().getConfig("fusion"));
+        Set<String> known = new LinkedHashSet<>();
+        featureSetValues.forEach(v -> known.add(text(v)));
+        List<Fusion.Entry> entries = new ArrayList<>();
+        for (Settings e : f.objects("inputs")) {
+            List<String> sets = e.strings("sets");
+            if (sets.isEmpty()) {
+                throw new ConfigError(e.key("sets") + ": needs at least one feature-set value of the grid");
+            }
+            for (String set : sets) {
+                if (!known.contains(set)) {
+                    throw new ConfigError(e.key("sets") + ": '" + set + "' is not one of the grid's feature-sets "
+                            + known);
+                }
+            }
+            List<String> re = e.raw().hasPath("re") ? e.strings("re") : List.of();
+            for (String r : re) {
+                if (!r.matches("[A-Za-z0-9_\\-]+")) {
+                    throw new ConfigError(e.key("re") + ": '" + r + "' is not a feature set name");
+                }
+            }
+            for (String k : e.raw().root().keySet()) {
+                if (!k.equals("sets") && !k.equals("re")) {
+                    throw new ConfigError(e.key(k) + ": unknown key (an entry has sets and re)");
+                }
+            }
+            entries.add(new Fusion.Entry(sets, re));
+        }
+        List<Long> seeds = new ArrayList<>();
+        for (ConfigValue v : values(f, f.raw(), "seeds")) {
+            try {
+                seeds.add(Long.parseLong(text(v)));
+            } catch (NumberFormatException x) {
+                throw new ConfigError(f.key("seeds") + ": '" + text(v) + "' is not a whole number");
+            }
+        }
+        return new Fusion(List.copyOf(entries), f.choice("model", "sun", "hamieh"),
+                (int) f.integer("hidden", 1, 4096), List.copyOf(seeds), (int) f.integer("max-epochs", 1, 10000),
+                f.number("learning-rate", 1e-7, 1), (int) f.integer("batch-size", 1, 65536),
+                (int) s.integer("re-epochs", 1, 10000));
     }
 
     /** An axis: a list of values, or one scalar meaning a list of one. */

@@ -47,10 +47,10 @@ final class ResultTables {
 
     static boolean writePredictions(Path target, Configuration conf, String trialId, TrialRun run) throws IOException {
         SimpleGroupFactory rows = new SimpleGroupFactory(PREDICTIONS);
-        List<String> targets = run.spec().targets();
+        List<String> targets = run.targets();
         int k = targets.size();
         return ParquetFiles.commit(target, PREDICTIONS, conf, w -> {
-            for (Map.Entry<String, List<Sequence>> e : run.data().videos().entrySet()) {
+            for (Map.Entry<String, List<Sequence>> e : run.videos().entrySet()) {
                 Map<String, float[]> byVideo = run.predictions().get(e.getKey());
                 for (Sequence v : e.getValue()) {
                     float[] p = byVideo.get(v.id());

@@ -142,11 +142,11 @@ public final class SweepJob {
         if (grid.retryFailed()) {
             forgetFailed(out, conf, done);
         }
-        Map<String, TrialSpec> todo = new LinkedHashMap<>();
+        Map<String, SweepTask.Unit> todo = new LinkedHashMap<>();
         for (TrialSpec t : grid.trials()) {
             String id = t.id(data.fingerprint());
             if (!done.contains(id)) {
-                todo.putIfAbsent(id, t);
+                todo.putIfAbsent(id, new SweepTask.GridUnit(t, id, data.fingerprint()));
             }
         }
         int total = grid.trials().size();
@@ -154,10 +154,47 @@ public final class SweepJob {
         log.info(String.format("%d trials in the grid: %d already done in %s, %d to train, %d thread(s) each", total,
                 skipped, out, todo.size(), grid.threadsPerTrial()));
         Progress progress = new Progress(log, todo.size());
+        int[] counts = runAll(sc, grid, conf, todo, progress);
+        if (!grid.fusion().isEmpty()) {
+            List<FusionUnit> fusions = planFusion(grid, data.fingerprint(), out, conf, log);
+            Map<String, SweepTask.Unit> fusionTodo = new LinkedHashMap<>();
+            Set<String> doneNow = committed(out, conf);
+            for (FusionUnit f : fusions) {
+                if (!doneNow.contains(f.id())) {
+                    fusionTodo.putIfAbsent(f.id(), f);
+                }
+            }
+            total += fusions.size();
+            skipped += fusions.size() - fusionTodo.size();
+            log.info(String.format("late fusion: %d trials, %d to train", fusions.size(), fusionTodo.size()));
+            progress.add(fusionTodo.size());
+            int[] more = runAll(sc, grid, conf, fusionTodo, progress);
+            counts[0] += more[0];
+            counts[1] += more[1];
+        }
+        int trained = counts[0];
+        int failed = counts[1];
+        String best = progress.best();
+        if (committed(out, conf).isEmpty()) {
+            log.info("no trial rows: no summary");
+        } else {
+            writeSummary(spark, out, conf);
+            log.info("summary views written to " + new Path(out, SweepLayout.SUMMARY));
+        }
+        log.info(String.format("done: %d trained (%d failed), %d skipped, in %.0f s; %s", trained, failed, skipped,
+                log.elapsedSeconds(), best));
+        return new Report(total, skipped, trained, failed, log.elapsedSeconds(), best);
+    }
+
+    /**
+     * Runs trials as one Spark job each (submitted together; the scheduler fills free slots) and
+     * reports each as it finishes. Returns {trained, failed}.
+     */
+    private static int[] runAll(JavaSparkContext sc, SweepGrid grid, Configuration conf,
+                                Map<String, SweepTask.Unit> todo, Progress progress) throws Exception {
         Map<String, JavaFutureAction<List<SweepTask.Result>>> running = new LinkedHashMap<>();
-        for (Map.Entry<String, TrialSpec> e : todo.entrySet()) {
-            SweepTask task = new SweepTask(e.getValue(), e.getKey(), grid.output(), data.fingerprint(),
-                    grid.threadsPerTrial(), grid.saveModels(), conf);
+        for (Map.Entry<String, SweepTask.Unit> e : todo.entrySet()) {
+            SweepTask task = new SweepTask(e.getValue(), grid.output(), grid.threadsPerTrial(), grid.saveModels(), conf);
             sc.setJobGroup("trial-" + e.getKey(), e.getKey() + " " + e.getValue().name(), true);
             running.put(e.getKey(), sc.parallelize(List.of(task), 1).map(SweepTask::run).collectAsync());
         }
@@ -180,13 +217,12 @@ public final class SweepJob {
                 } catch (ExecutionException x) {
                     // The task died on every attempt Spark allowed (not a failure inside the trial, which
                     // the task records itself): record it so a rerun does not loop on it.
-                    row = TrialsTable.describe(e.getKey(), todo.get(e.getKey()), data.fingerprint());
+                    row = todo.get(e.getKey()).describe();
                     TrialsTable.failed(row, new IllegalStateException("the task failed on every attempt: "
                             + JobFailure.userMessage(x.getCause())));
                     TrialsTable.write(SweepTask.rowFile(grid.output(), e.getKey()), conf, row);
                 }
-                boolean ok = TrialsTable.OK.equals(row.get("status"));
-                failed += ok ? 0 : 1;
+                failed += TrialsTable.OK.equals(row.get("status")) ? 0 : 1;
                 trained++;
                 progress.finished(row);
             }
@@ -195,16 +231,61 @@ public final class SweepJob {
                 progress.heartbeat();
             }
         }
-        String best = progress.best();
-        if (committed(out, conf).isEmpty()) {
-            log.info("no trial rows: no summary");
-        } else {
-            writeSummary(spark, out, conf);
-            log.info("summary views written to " + new Path(out, SweepLayout.SUMMARY));
+        return new int[]{trained, failed};
+    }
+
+    /**
+     * The late-fusion trials of the grid: per single target, entry and seed, the best successful
+     * trial of the grid (by devel CCC) for each of the entry's feature-set values. An entry with a
+     * value that has no successful trial for the target is skipped with a warning.
+     */
+    static List<FusionUnit> planFusion(SweepGrid grid, String fingerprint, Path out, Configuration conf, Console log)
+            throws IOException {
+        Map<String, Map<String, Object>> best = new LinkedHashMap<>(); // target|feature_sets -> row
+        Set<String> done = committed(out, conf);
+        Set<String> targets = new LinkedHashSet<>();
+        for (TrialSpec t : grid.trials()) {
+            if (t.targets().size() == 1) {
+                targets.add(t.targets().get(0));
+            }
+            String id = t.id(fingerprint);
+            if (!done.contains(id)) {
+                continue;
+            }
+            Map<String, Object> row = TrialsTable.read(SweepTask.rowFile(out.toString(), id), conf);
+            if (!TrialsTable.OK.equals(row.get("status")) || t.targets().size() != 1) {
+                continue;
+            }
+            String key = t.targets().get(0) + "|" + row.get("feature_sets");
+            Map<String, Object> current = best.get(key);
+            if (current == null || (Double) row.get("devel_ccc") > (Double) current.get("devel_ccc")) {
+                best.put(key, row);
+            }
         }
-        log.info(String.format("done: %d trained (%d failed), %d skipped, in %.0f s; %s", trained, failed, skipped,
-                log.elapsedSeconds(), best));
-        return new Report(total, skipped, trained, failed, log.elapsedSeconds(), best);
+        List<FusionUnit> units = new ArrayList<>();
+        for (String target : targets) {
+            for (SweepGrid.Fusion.Entry entry : grid.fusion().entries()) {
+                List<String> sources = new ArrayList<>();
+                for (String set : entry.sets()) {
+                    Map<String, Object> row = best.get(target + "|" + set.replace(" ", ""));
+                    if (row == null) {
+                        log.warn("late fusion of " + entry.sets() + " for " + target + ": no successful trial of " + set
+                                + "; skipped");
+                        sources = null;
+                        break;
+                    }
+                    sources.add((String) row.get("trial_id"));
+                }
+                if (sources == null) {
+                    continue;
+                }
+                for (long seed : grid.fusion().seeds()) {
+                    units.add(new FusionUnit(target, entry.sets(), List.copyOf(sources), entry.re(), grid.fusion(), seed,
+                            grid.data(), grid.output(), fingerprint));
+                }
+            }
+        }
+        return units;
     }
 
     /**
@@ -309,7 +390,7 @@ public final class SweepJob {
     /** Driver-side progress: done / total, failures, elapsed, ETA, best devel CCC so far. */
     static final class Progress {
         private final Console log;
-        private final int total;
+        private int total;
         private int done;
         private int failed;
         private double bestCcc = Double.NEGATIVE_INFINITY;
@@ -319,6 +400,10 @@ public final class SweepJob {
         Progress(Console log, int total) {
             this.log = log;
             this.total = total;
+        }
+
+        void add(int more) {
+            total += more;
         }
 
         void finished(Map<String, Object> row) {

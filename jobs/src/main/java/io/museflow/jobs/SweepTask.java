@@ -36,20 +36,53 @@ final class SweepTask implements Serializable {
     record Result(Map<String, Object> row, boolean skipped) implements Serializable {
     }
 
-    private final TrialSpec spec;
-    private final String id;
+    /** What a task trains: a unimodal or early-fusion trial, or a late-fusion trial. */
+    interface Unit extends Serializable {
+        String id();
+
+        String name();
+
+        List<String> targets();
+
+        /** The row's hyperparameter and provenance columns. */
+        Map<String, Object> describe();
+
+        TrialRun train(Configuration conf, java.util.function.Consumer<Trainer.Epoch> epochs) throws IOException;
+    }
+
+    /** A trial of the grid: reads its data from the prepared set. */
+    record GridUnit(TrialSpec spec, String id, String fingerprint) implements Unit {
+        public String name() {
+            return spec.name();
+        }
+
+        public List<String> targets() {
+            return spec.targets();
+        }
+
+        public Map<String, Object> describe() {
+            return TrialsTable.describe(id, spec, fingerprint);
+        }
+
+        public TrialRun train(Configuration conf, java.util.function.Consumer<Trainer.Epoch> epochs) throws IOException {
+            PreparedData data = PreparedData.open(spec.data(), conf);
+            if (!data.fingerprint().equals(fingerprint)) {
+                throw new InputDataException(spec.data() + " changed since the sweep started (data fingerprint "
+                        + data.fingerprint() + ", expected " + fingerprint + ")");
+            }
+            return TrialRun.run(spec, data, m -> { }, epochs);
+        }
+    }
+
+    private final Unit unit;
     private final String output;
-    private final String fingerprint;
     private final int threads;
     private final boolean saveModels;
     private final SerializableConfiguration hadoop;
 
-    SweepTask(TrialSpec spec, String id, String output, String fingerprint, int threads, boolean saveModels,
-              Configuration conf) {
-        this.spec = spec;
-        this.id = id;
+    SweepTask(Unit unit, String output, int threads, boolean saveModels, Configuration conf) {
+        this.unit = unit;
         this.output = output;
-        this.fingerprint = fingerprint;
         this.threads = threads;
         this.saveModels = saveModels;
         this.hadoop = new SerializableConfiguration(conf);
@@ -61,6 +94,7 @@ final class SweepTask implements Serializable {
 
     Result run() throws IOException {
         Configuration conf = hadoop.value();
+        String id = unit.id();
         Path rowFile = rowFile(output, id);
         FileSystem fs = rowFile.getFileSystem(conf);
         if (fs.exists(rowFile)) { // an earlier attempt finished this trial
@@ -68,7 +102,7 @@ final class SweepTask implements Serializable {
         }
         TaskContext task = TaskContext.get();
         int attempt = task == null ? 0 : task.attemptNumber();
-        Map<String, Object> row = TrialsTable.describe(id, spec, fingerprint);
+        Map<String, Object> row = unit.describe();
         row.put("attempt", attempt);
         row.put("executor", SparkEnv.get() == null ? "local" : SparkEnv.get().executorId());
         row.put("gpu", selectGpu(task));
@@ -77,14 +111,9 @@ final class SweepTask implements Serializable {
         long start = System.nanoTime();
         List<Trainer.Epoch> epochs = new ArrayList<>();
         TrialRun run = null;
-        System.err.printf("[trial %s] start: %s (attempt %d)%n", id, spec.name(), attempt);
+        System.err.printf("[trial %s] start: %s (attempt %d)%n", id, unit.name(), attempt);
         try {
-            PreparedData data = PreparedData.open(spec.data(), conf);
-            if (!data.fingerprint().equals(fingerprint)) {
-                throw new InputDataException(spec.data() + " changed since the sweep started (data fingerprint "
-                        + data.fingerprint() + ", expected " + fingerprint + ")");
-            }
-            run = TrialRun.run(spec, data, m -> { }, epochs::add);
+            run = unit.train(conf, epochs::add);
             TrialsTable.succeeded(row, run);
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             if (Thread.currentThread().isInterrupted() || (task != null && task.isInterrupted())) {
@@ -98,7 +127,7 @@ final class SweepTask implements Serializable {
         Path out = new Path(output);
         if (run != null) {
             ResultTables.writeEpochs(new Path(out, SweepLayout.EPOCHS + "/" + id + ".parquet"), conf, id,
-                    spec.targets(), epochs);
+                    unit.targets(), epochs);
             ResultTables.writePredictions(new Path(out, SweepLayout.PREDICTIONS + "/" + id + ".parquet"), conf, id, run);
             crashIfAsked("after-predictions", attempt);
             if (saveModels) {

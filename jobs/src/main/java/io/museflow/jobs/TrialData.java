@@ -46,7 +46,8 @@ record TrialData(int inputs, List<Sequence> trainWindows, Map<String, List<Seque
             if (token.startsWith(TrialSpec.RE)) {
                 String set = token.substring(TrialSpec.RE.length());
                 log.accept("training the auto-encoder of " + set + " for " + token);
-                re.put(token, reconstructionErrors(spec, set, data.width(set), raw, windower));
+                re.put(token, reconstructionErrors(spec.autoEncoder(data.width(set)), spec.autoEncoderTraining(), set,
+                        data.width(set), raw, windower));
             }
         }
         int inputs = spec.plainSets().stream().mapToInt(data::width).sum() + re.size() + (spec.segmentId() ? 1 : 0);
@@ -103,14 +104,13 @@ record TrialData(int inputs, List<Sequence> trainWindows, Map<String, List<Seque
     }
 
     /** One set's auto-encoder, trained on the train windows and selected on devel; its RE for every video. */
-    private static Map<String, float[]> reconstructionErrors(TrialSpec spec, String set, int d,
-                                                             Map<String, List<PreparedData.Video>> raw,
-                                                             Windower windower) {
+    static Map<String, float[]> reconstructionErrors(MultiLayerNetwork ae, io.museflow.learn.train.TrainConfig training,
+                                                     String set, int d, Map<String, List<PreparedData.Video>> raw,
+                                                     Windower windower) {
         Map<String, List<Sequence>> own = new LinkedHashMap<>();
         raw.forEach((p, vs) -> own.put(p, vs.stream()
                 .map(v -> new Sequence(v.id(), v.frames(), d, d, v.sets().get(set), v.sets().get(set))).toList()));
-        MultiLayerNetwork ae = spec.autoEncoder(d);
-        Trainer.fit(ae, windows(own.get("train"), windower), own.get("devel"), spec.autoEncoderTraining(), e -> { });
+        Trainer.fit(ae, windows(own.get("train"), windower), own.get("devel"), training, e -> { });
         Map<String, float[]> out = new LinkedHashMap<>();
         own.values().forEach(vs -> vs.forEach(s -> out.put(s.id(), ReconstructionError.of(ae, s))));
         return out;

@@ -44,7 +44,7 @@ public final class TrialJob {
         log.info(String.format("best epoch %d of %d: devel CCC %s %s", r.bestEpoch(), r.epochsRun(), spec.targets(),
                 ccc(r.bestDevelCcc())));
         if (!spec.output().isBlank()) {
-            save(conf, run);
+            save(conf, spec, run);
             log.info("model, configuration, learning curve and predictions for every partition saved to "
                     + spec.output());
         }
@@ -60,8 +60,7 @@ public final class TrialJob {
     }
 
     /** Model, configuration, learning curve and predictions, written under a temporary name, then moved. */
-    private static void save(Configuration conf, TrialRun run) throws Exception {
-        TrialSpec spec = run.spec();
+    private static void save(Configuration conf, TrialSpec spec, TrialRun run) throws Exception {
         Path out = new Path(spec.output());
         FileSystem fs = out.getFileSystem(conf);
         if (fs.exists(out) && !fs.exists(new Path(out, "trial.json"))) {
@@ -76,7 +75,7 @@ public final class TrialJob {
             }
             try (FSDataOutputStream o = fs.create(new Path(tmp, "trial.json"))) {
                 String provenance = "{\n  \"code_version\": \"" + CodeVersion.get() + "\",\n  \"data_fingerprint\": \""
-                        + run.data().dataFingerprint() + "\",\n  \"trial\": " + spec.rendered() + "\n}\n";
+                        + run.dataFingerprint() + "\",\n  \"trial\": " + spec.rendered() + "\n}\n";
                 o.write(provenance.getBytes(StandardCharsets.UTF_8));
             }
             ResultTables.writePredictions(new Path(tmp, "predictions.parquet"), conf, "trial", run);

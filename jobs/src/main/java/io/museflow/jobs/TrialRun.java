@@ -13,30 +13,36 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * One trial, start to end, without Spark: read its data from the prepared set, train with the
- * papers' schedule (best devel weights restored), then score and predict every partition with the
- * best model. Shared by the single-trial command and the sweep's tasks.
+ * A trained trial: its best model, the training history, scores and whole-video predictions for
+ * every partition. Built by {@link #run} for a unimodal or early-fusion trial (read its data from
+ * the prepared set, train with the papers' schedule), or by {@link #of} for any network trained on
+ * given sequences (late fusion). Shared by the single-trial command and the sweep's tasks.
  */
-record TrialRun(TrialSpec spec, TrialData data, MultiLayerNetwork net, Trainer.Result result,
-                Map<String, Scores[]> scores, Map<String, Map<String, float[]>> predictions, double seconds) {
+record TrialRun(List<String> targets, Map<String, List<Sequence>> videos, MultiLayerNetwork net, Trainer.Result result,
+                Map<String, Scores[]> scores, Map<String, Map<String, float[]>> predictions, String dataFingerprint) {
 
-    /** Scores per partition (devel, train; test when labelled) and target, in target order. */
+    /** Scores per target on devel. */
     Scores[] devel() {
         return scores.get("devel");
     }
 
     static TrialRun run(TrialSpec spec, PreparedData prepared, Consumer<String> log, Consumer<Trainer.Epoch> epochs)
             throws IOException {
-        long start = System.nanoTime();
         TrialData data = TrialData.load(prepared, spec, log);
         log.accept(String.format("%s on %s -> %s: %d train windows, %d devel videos, %d input columns", spec.model(),
                 spec.featureSets(), spec.targets(), data.trainWindows().size(), data.devel().size(), data.inputs()));
         MultiLayerNetwork net = spec.network(data.inputs());
         Trainer.Result result = Trainer.fit(net, data.trainWindows(), data.devel(), spec.training(), epochs);
+        return of(spec.targets(), data.videos(), net, result, data.dataFingerprint());
+    }
+
+    /** Scores (per partition with labels, per target) and predictions of a trained network on whole videos. */
+    static TrialRun of(List<String> targets, Map<String, List<Sequence>> videos, MultiLayerNetwork net,
+                       Trainer.Result result, String dataFingerprint) {
         Map<String, Scores[]> scores = new LinkedHashMap<>();
         Map<String, Map<String, float[]>> predictions = new LinkedHashMap<>();
-        int k = spec.targets().size();
-        for (Map.Entry<String, List<Sequence>> e : data.videos().entrySet()) {
+        int k = targets.size();
+        for (Map.Entry<String, List<Sequence>> e : videos.entrySet()) {
             Scores.Builder[] builders = new Scores.Builder[k];
             for (int c = 0; c < k; c++) {
                 builders[c] = new Scores.Builder();
@@ -47,12 +53,11 @@ record TrialRun(TrialSpec spec, TrialData data, MultiLayerNetwork net, Trainer.R
                 float[] p = Trainer.predict(net, v);
                 byVideo.put(v.id(), p);
                 for (int c = 0; c < k; c++) {
-                    float[] pc = column(p, k, c);
                     float[] yc = v.labelColumn(c);
                     for (float y : yc) {
                         labelled |= !Float.isNaN(y);
                     }
-                    builders[c].add(v.id(), pc, yc, null);
+                    builders[c].add(v.id(), column(p, k, c), yc, null);
                 }
             }
             predictions.put(e.getKey(), byVideo);
@@ -64,7 +69,7 @@ record TrialRun(TrialSpec spec, TrialData data, MultiLayerNetwork net, Trainer.R
                 scores.put(e.getKey(), s);
             }
         }
-        return new TrialRun(spec, data, net, result, scores, predictions, (System.nanoTime() - start) / 1e9);
+        return new TrialRun(List.copyOf(targets), videos, net, result, scores, predictions, dataFingerprint);
     }
 
     static float[] column(float[] framesByTargets, int targets, int c) {

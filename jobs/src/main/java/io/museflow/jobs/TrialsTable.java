@@ -130,7 +130,7 @@ final class TrialsTable {
     /** Adds a finished trial's outcome. */
     static void succeeded(Map<String, Object> r, TrialRun run) {
         r.put("status", OK);
-        List<String> targets = run.spec().targets();
+        List<String> targets = run.targets();
         double mean = 0;
         for (int c = 0; c < targets.size(); c++) {
             String t = targets.get(c);

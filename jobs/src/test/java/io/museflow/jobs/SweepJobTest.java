@@ -195,4 +195,34 @@ class SweepJobTest {
                 grid("dry", "feature-sets=[deepspectrum]"), new org.apache.hadoop.conf.Configuration())).getMessage();
         assertTrue(m.contains("'deepspectrum' is not in"), m);
     }
+
+    @Test
+    void lateFusionTrialsFuseTheBestTrialOfEachFeatureSet() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        String[] args = {"feature-sets=[egemaps, vggface]", "hidden=[4, 8]", "fusion.max-epochs=2",
+                "fusion.batch-size=8", "re-epochs=2",
+                "fusion.inputs=[{sets = [egemaps, vggface]}, {sets = [egemaps, vggface], re = [egemaps]}]"};
+        SweepJob.Report r = SweepJob.run(spark, grid("fusion", args));
+        assertEquals(4 + 2, r.trained());
+        assertEquals(0, r.failed());
+        Path out = dir.resolve("fusion");
+        Dataset<Row> trials = table(spark, out, "trials");
+        Dataset<Row> late = trials.where("model = 'late-sun'").orderBy("feature_sets");
+        assertEquals(List.of("late(egemaps,vggface)", "late(egemaps,vggface;re:egemaps)"),
+                late.select("feature_sets").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        for (String set : List.of("egemaps", "vggface")) {
+            Row bestOfSet = trials.where("feature_sets = '" + set + "'").orderBy(org.apache.spark.sql.functions
+                    .col("devel_ccc").desc()).first();
+            String id = bestOfSet.getString(bestOfSet.fieldIndex("trial_id"));
+            assertEquals(2, late.where("config LIKE '%\"" + set + "\": \"" + id + "\"%'").count(),
+                    "fusion records the best " + set + " trial as its source");
+        }
+        assertEquals(2, late.where("devel_ccc_arousal IS NOT NULL AND status = 'ok'").count());
+        Dataset<Row> predictions = table(spark, out, "predictions");
+        String fusedId = late.first().getString(late.first().fieldIndex("trial_id"));
+        assertEquals(spark.read().parquet(prepared.resolve("labels").toString()).count(),
+                predictions.where("trial_id = '" + fusedId + "'").count(), "fusion predicts every partition");
+        assertEquals(4, table(spark, out, "summary/best").count(), "egemaps, vggface and both fusion variants");
+        assertEquals(0, SweepJob.run(spark, grid("fusion", args)).trained(), "a rerun trains nothing");
+    }
 }

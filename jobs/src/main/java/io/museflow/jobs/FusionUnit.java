@@ -1,0 +1,172 @@
+package io.museflow.jobs;
+
+import io.museflow.data.InputDataException;
+import io.museflow.data.Windower;
+import io.museflow.learn.fusion.FusionColumn;
+import io.museflow.learn.fusion.LateFusion;
+import io.museflow.learn.model.LossKind;
+import io.museflow.learn.model.ReconstructionError;
+import io.museflow.learn.model.StackedRnnModel;
+import io.museflow.learn.rnn.CellType;
+import io.museflow.learn.train.Sequence;
+import io.museflow.learn.train.TrainConfig;
+import io.museflow.learn.train.Trainer;
+import io.museflow.sweep.SweepGrid;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A late-fusion trial: a second-level model over the whole-video predictions of source trials
+ * (read from the sweep's predictions files) for one target, optionally with the reconstruction
+ * error of some feature sets; trained on the train partition's predictions, selected on devel.
+ *
+ * @param sets     the grid's feature-set values the sources were chosen for, in column order
+ * @param sources  the trial id chosen for each of {@code sets}
+ */
+record FusionUnit(String target, List<String> sets, List<String> sources, List<String> re, SweepGrid.Fusion f,
+                  long seed, String data, String output, String fingerprint) implements SweepTask.Unit {
+
+    /** Everything that decides what this fusion trains, sources included. */
+    private String canonical(boolean withSeed) {
+        return String.join("|", "late=" + f.model(), "hidden=" + (f.model().equals("hamieh") ? f.hidden() : 0),
+                "target=" + target, "sets=" + String.join(",", sets), "sources=" + String.join(",", sources),
+                "re=" + String.join(",", re), "lr=" + f.learningRate(), "batch=" + f.batchSize(),
+                "epochs=" + f.maxEpochs(), "re-epochs=" + (re.isEmpty() ? 0 : f.reEpochs()),
+                withSeed ? "seed=" + seed : "") + "\n" + fingerprint;
+    }
+
+    private static String hash(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String id() {
+        return hash(canonical(true));
+    }
+
+    String inputs() {
+        return "late(" + String.join(",", sets) + (re.isEmpty() ? "" : ";re:" + String.join(",", re)) + ")";
+    }
+
+    @Override
+    public String name() {
+        return inputs() + ">" + target + " late-" + f.model() + " seed" + seed;
+    }
+
+    @Override
+    public List<String> targets() {
+        return List.of(target);
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("trial_id", id());
+        r.put("name", name());
+        r.put("group_id", hash(canonical(false)));
+        r.put("feature_sets", inputs());
+        r.put("targets", target);
+        r.put("model", "late-" + f.model());
+        r.put("hidden", f.model().equals("sun") ? LateFusion.SUN_HIDDEN : f.hidden());
+        r.put("learning_rate", f.learningRate());
+        r.put("batch_size", f.batchSize());
+        r.put("loss", "ccc");
+        r.put("seed", seed);
+        r.put("max_epochs", f.maxEpochs());
+        StringBuilder config = new StringBuilder("{\"late_fusion\": {\"model\": \"" + f.model() + "\", \"target\": \""
+                + target + "\", \"sources\": {");
+        for (int i = 0; i < sets.size(); i++) {
+            config.append(i == 0 ? "" : ", ").append('"').append(sets.get(i)).append("\": \"").append(sources.get(i))
+                    .append('"');
+        }
+        config.append("}, \"re\": ").append(re.stream().map(x -> "\"" + x + "\"").toList()).append(", \"seed\": ")
+                .append(seed).append(", \"learning-rate\": ").append(f.learningRate()).append(", \"batch-size\": ")
+                .append(f.batchSize()).append(", \"max-epochs\": ").append(f.maxEpochs()).append(", \"data\": \"")
+                .append(data).append("\"}}");
+        r.put("config", config.toString());
+        r.put("data_fingerprint", fingerprint);
+        r.put("code_version", CodeVersion.get());
+        return r;
+    }
+
+    @Override
+    public TrialRun train(Configuration conf, Consumer<Trainer.Epoch> epochs) throws IOException {
+        PreparedData prepared = PreparedData.open(data, conf);
+        if (!prepared.fingerprint().equals(fingerprint)) {
+            throw new InputDataException(data + " changed since the sweep started");
+        }
+        Map<String, List<PreparedData.Video>> raw = new LinkedHashMap<>();
+        Map<String, float[]> labels = new LinkedHashMap<>();
+        for (String p : TrialData.PARTITIONS) {
+            raw.put(p, prepared.videos(p, re));
+            raw.get(p).forEach(v -> labels.put(v.id(), target.equals("arousal") ? v.arousal() : v.valence()));
+        }
+        List<FusionColumn> columns = new ArrayList<>();
+        for (String source : sources) {
+            columns.add(new FusionColumn(source, predictions(new Path(output, SweepLayout.PREDICTIONS + "/" + source
+                    + ".parquet"), conf, labels)));
+        }
+        Windower windower = new Windower(prepared.windowSize(), prepared.windowHop());
+        for (String set : re) {
+            int d = prepared.width(set);
+            MultiLayerNetwork ae = ReconstructionError.autoEncoder(d, 1, CellType.GRU, true, 32, seed, 0.005);
+            columns.add(new FusionColumn("re:" + set, TrialData.reconstructionErrors(ae,
+                    TrainConfig.papers(0.005, 32, seed).withMaxEpochs(f.reEpochs()), set, d, raw, windower)));
+        }
+        Map<String, List<Sequence>> videos = new LinkedHashMap<>();
+        raw.forEach((p, vs) -> videos.put(p, LateFusion.videos(vs.stream().map(PreparedData.Video::id).toList(),
+                columns, labels, 1)));
+        MultiLayerNetwork net = StackedRnnModel.build(f.model().equals("sun")
+                        ? LateFusion.sun(columns.size(), 1, LossKind.CCC)
+                        : LateFusion.hamieh(columns.size(), 1, f.hidden(), LossKind.CCC), seed, f.learningRate(),
+                DataType.FLOAT);
+        Trainer.Result result = Trainer.fit(net, LateFusion.windows(videos.get("train"), windower), videos.get("devel"),
+                TrainConfig.papers(f.learningRate(), f.batchSize(), seed).withMaxEpochs(f.maxEpochs()), epochs);
+        return TrialRun.of(List.of(target), videos, net, result, fingerprint);
+    }
+
+    /** A source trial's predictions for {@link #target}, per video, frame by frame. */
+    private Map<String, float[]> predictions(Path file, Configuration conf, Map<String, float[]> labels)
+            throws IOException {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        if (!file.getFileSystem(conf).exists(file)) {
+            throw new InputDataException("late fusion: source trial predictions " + file + " are missing");
+        }
+        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+            for (Group g = reader.read(); g != null; g = reader.read()) {
+                if (!g.getString("target", 0).equals(target)) {
+                    continue;
+                }
+                String video = g.getString("video", 0);
+                float[] y = labels.get(video);
+                if (y == null) {
+                    throw new InputDataException(file + ": video " + video + " is not in the prepared data set");
+                }
+                out.computeIfAbsent(video, k -> new float[y.length])[g.getInteger("frame", 0)] =
+                        g.getFloat("prediction", 0);
+            }
+        }
+        return out;
+    }
+}
