@@ -81,4 +81,21 @@ class SweepGridTest {
         String m = assertThrows(ConfigError.class, () -> grid(arg)).getMessage();
         assertTrue(m.contains(expected), m);
     }
+
+    /** The shipped grids load; the papers' spaces have the documented size and both models. */
+    @Test
+    void shippedGridsLoad() {
+        for (String name : List.of("arousal", "valence")) {
+            SweepGrid g = SweepGrid.load(List.of("--config", "../conf/" + name + ".conf"));
+            assertEquals(7 * (486 + 108), g.trials().size(), name);
+            assertEquals(Set.of("sun", "stacked"), g.trials().stream().map(TrialSpec::model).collect(Collectors.toSet()));
+            assertTrue(g.trials().stream().allMatch(t -> t.targets().equals(List.of(name))), name);
+            assertTrue(g.trials().stream().filter(t -> t.model().equals("stacked")).allMatch(t -> t.hidden() == 64
+                    && Set.of(0.0005, 0.001, 0.005).contains(t.learningRate())), name);
+            assertEquals(3, g.fusion().entries().size());
+        }
+        SweepGrid demo = SweepGrid.load(List.of("--config", "../conf/demo.conf"));
+        assertEquals(12, demo.trials().size());
+        assertEquals(List.of("egemaps", "vggface", "bert"), demo.fusion().entries().get(0).sets());
+    }
 }

@@ -87,6 +87,10 @@ public final class SweepJob {
             if (!conf.contains("spark.task.cpus")) {
                 System.setProperty("spark.task.cpus", String.valueOf(grid.threadsPerTrial()));
             }
+            if (!conf.contains("spark.ui.showConsoleProgress")) {
+                // The sweep prints its own progress per trial; Spark's bar would garble those lines.
+                System.setProperty("spark.ui.showConsoleProgress", "false");
+            }
             if (!conf.contains("spark.executorEnv.OMP_NUM_THREADS")) {
                 System.setProperty("spark.executorEnv.OMP_NUM_THREADS", String.valueOf(grid.threadsPerTrial()));
             }

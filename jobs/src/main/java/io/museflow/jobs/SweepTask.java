@@ -158,7 +158,7 @@ final class SweepTask implements Serializable {
             return null;
         }
         String address = gpu.addresses()[0];
-        if (Nd4j.getBackend().getClass().getName().toLowerCase(java.util.Locale.ROOT).contains("cu")) {
+        if (Nd4j.getBackend().getClass().getName().toLowerCase(java.util.Locale.ROOT).contains("jcublas")) {
             Nd4j.getAffinityManager().unsafeSetDevice(Integer.parseInt(address.trim()));
         }
         return String.join(",", gpu.addresses());

@@ -19,12 +19,19 @@ final class SparkTestSession {
      * SparkContext per JVM). {@code local[N,F]} lets each task fail F - 1 times, like a cluster.
      */
     static synchronized SparkSession get(String master) {
+        return get(master, java.util.Map.of());
+    }
+
+    /** As {@link #get(String)}, with extra settings for a new session (e.g. executor resources of a cluster). */
+    static synchronized SparkSession get(String master, java.util.Map<String, String> settings) {
         if (spark != null && !spark.sparkContext().master().equals(master)) {
             spark.stop();
             spark = null;
         }
         if (spark == null) {
-            spark = SparkSession.builder()
+            SparkSession.Builder b = SparkSession.builder();
+            settings.forEach(b::config);
+            spark = b
                     .master(master)
                     .appName("museflow-tests")
                     .config("spark.ui.enabled", "false")
