@@ -57,7 +57,7 @@ public final class SweepJob {
     }
 
     /** What one run of the sweep did. */
-    record Report(int total, int skipped, int trained, int failed, double seconds, String best) {
+    record Report(int total, int skipped, int trained, int failed, double trialSeconds, double seconds, String best) {
     }
 
     public static void main(String[] args) {
@@ -158,6 +158,7 @@ public final class SweepJob {
         log.info(String.format("%d trials in the grid: %d already done in %s, %d to train, %d thread(s) each", total,
                 skipped, out, todo.size(), grid.threadsPerTrial()));
         Progress progress = new Progress(log, todo.size());
+        long trialsStart = System.nanoTime();
         int[] counts = runAll(sc, grid, conf, todo, progress);
         if (!grid.fusion().isEmpty()) {
             List<FusionUnit> fusions = planFusion(grid, data.fingerprint(), out, conf, log);
@@ -178,6 +179,8 @@ public final class SweepJob {
         }
         int trained = counts[0];
         int failed = counts[1];
+        double trialSeconds = (System.nanoTime() - trialsStart) / 1e9;
+        log.info(String.format("trials: %d ran in %.1f s of wall time", trained, trialSeconds));
         String best = progress.best();
         if (committed(out, conf).isEmpty()) {
             log.info("no trial rows: no summary");
@@ -187,7 +190,7 @@ public final class SweepJob {
         }
         log.info(String.format("done: %d trained (%d failed), %d skipped, in %.0f s; %s", trained, failed, skipped,
                 log.elapsedSeconds(), best));
-        return new Report(total, skipped, trained, failed, log.elapsedSeconds(), best);
+        return new Report(total, skipped, trained, failed, trialSeconds, log.elapsedSeconds(), best);
     }
 
     /**
