@@ -20,7 +20,7 @@ import java.util.Locale;
 public record TrialSpec(String data, List<String> featureSets, List<String> targets, String model, int width, int heads,
                         int attentionLayers, int lstmLayers, int layers, CellType cell, boolean bidirectional,
                         int hidden, double dropout, LossKind loss, double learningRate, int batchSize, int maxEpochs,
-                        long seed, boolean segmentId, int reEpochs, String output, String rendered)
+                        long seed, boolean segmentId, int reEpochs, int reHidden, String output, String rendered)
         implements java.io.Serializable {
 
     public static final String SECTION = "museflow.trial";
@@ -54,7 +54,8 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
                 LossKind.valueOf(s.choice("loss", "ccc", "mse", "l1").toUpperCase(Locale.ROOT)),
                 s.number("learning-rate", 1e-7, 1), (int) s.integer("batch-size", 1, 65536),
                 (int) s.integer("max-epochs", 1, 10000), s.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE),
-                s.bool("segment-id"), (int) s.integer("re-epochs", 1, 10000), s.raw().getString("output"), s.render());
+                s.bool("segment-id"), (int) s.integer("re-epochs", 1, 10000), (int) s.integer("re-hidden", 0, 4096),
+                s.raw().getString("output"), s.render());
     }
 
     public static TrialSpec load(List<String> args) {
@@ -85,7 +86,7 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
                 "lstm-layers=" + lstmLayers, "layers=" + layers, "cell=" + cell, "bidirectional=" + bidirectional,
                 "hidden=" + hidden, "dropout=" + dropout, "loss=" + loss, "learning-rate=" + learningRate,
                 "batch-size=" + batchSize, "max-epochs=" + maxEpochs, "seed=" + seed, "segment-id=" + segmentId,
-                "re-epochs=" + (featureSets.stream().anyMatch(f -> f.startsWith(RE)) ? reEpochs : 0));
+                "re-epochs=" + (featureSets.stream().anyMatch(f -> f.startsWith(RE)) ? reEpochs + "/" + reHidden : 0));
     }
 
     /** Stable id of this trial on one data set: a hash of {@link #canonical()} and the data fingerprint. */
@@ -134,7 +135,8 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
 
     /** The auto-encoder behind an {@code re:<set>} input: the stacked body of this trial, reconstructing its input. */
     public MultiLayerNetwork autoEncoder(int width) {
-        return ReconstructionError.autoEncoder(width, layers, cell, bidirectional, hidden, seed, learningRate);
+        return ReconstructionError.autoEncoder(width, layers, cell, bidirectional, reHidden > 0 ? reHidden : hidden, seed,
+                learningRate);
     }
 
     public TrainConfig autoEncoderTraining() {

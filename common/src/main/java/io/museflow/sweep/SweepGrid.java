@@ -69,7 +69,7 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
     private static final Set<String> SUN_ONLY = Set.of("width", "heads", "attention-layers", "lstm-layers");
     private static final Set<String> STACKED_ONLY = Set.of("layers", "cell", "bidirectional");
     /** Trial keys taken as they are from the grid's fixed settings. */
-    private static final List<String> FIXED = List.of("max-epochs", "re-epochs");
+    private static final List<String> FIXED = List.of("max-epochs", "re-epochs", "re-hidden");
 
     public static SweepGrid load(List<String> args) {
         return from(Settings.load(SECTION, args));

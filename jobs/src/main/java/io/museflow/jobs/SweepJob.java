@@ -82,20 +82,26 @@ public final class SweepJob {
         }
         Jobs.main("sweep", USAGE, rest.toArray(new String[0]), a -> {
             SweepGrid grid = SweepGrid.load(a);
-            SparkConf conf = new SparkConf();
-            // One trial's threads: as many task slots, and as many OpenMP threads, as the trial uses.
-            if (!conf.contains("spark.task.cpus")) {
-                System.setProperty("spark.task.cpus", String.valueOf(grid.threadsPerTrial()));
-            }
-            if (!conf.contains("spark.ui.showConsoleProgress")) {
-                // The sweep prints its own progress per trial; Spark's bar would garble those lines.
-                System.setProperty("spark.ui.showConsoleProgress", "false");
-            }
-            if (!conf.contains("spark.executorEnv.OMP_NUM_THREADS")) {
-                System.setProperty("spark.executorEnv.OMP_NUM_THREADS", String.valueOf(grid.threadsPerTrial()));
-            }
+            sparkSettings(grid, new SparkConf()).forEach(System::setProperty); // read by the session Jobs creates
             return spark -> run(spark, grid);
         });
+    }
+
+    /**
+     * Spark settings a sweep needs and the user did not set: one trial's threads as its task slots
+     * ({@code spark.task.cpus}) and as the executors' OpenMP threads, so an executor never runs more
+     * threads than it has cores; no console progress bar (the sweep prints its own per trial).
+     */
+    static Map<String, String> sparkSettings(SweepGrid grid, SparkConf conf) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String threads = String.valueOf(grid.threadsPerTrial());
+        for (Map.Entry<String, String> e : Map.of("spark.task.cpus", threads, "spark.executorEnv.OMP_NUM_THREADS",
+                threads, "spark.ui.showConsoleProgress", "false").entrySet()) {
+            if (!conf.contains(e.getKey())) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
     }
 
     static void dryRun(SweepGrid grid, Configuration conf) throws IOException {

@@ -244,4 +244,16 @@ class SweepJobTest {
         assertEquals(6, queries);
         assertTrue(spark.sql(note.path("paragraphs").get(2).path("text").asText().substring(4)).count() == 4);
     }
+
+    @Test
+    void threadsPerTrialBecomeTaskSlotsAndOpenMpThreadsUnlessSet() {
+        SweepGrid g = grid("threads", "threads-per-trial=4");
+        Map<String, String> fresh = SweepJob.sparkSettings(g, new org.apache.spark.SparkConf(false));
+        assertEquals("4", fresh.get("spark.task.cpus"));
+        assertEquals("4", fresh.get("spark.executorEnv.OMP_NUM_THREADS"));
+        assertEquals("false", fresh.get("spark.ui.showConsoleProgress"));
+        Map<String, String> userSet = SweepJob.sparkSettings(g, new org.apache.spark.SparkConf(false)
+                .set("spark.task.cpus", "2"));
+        assertTrue(!userSet.containsKey("spark.task.cpus"), "the user's spark.task.cpus stands");
+    }
 }
