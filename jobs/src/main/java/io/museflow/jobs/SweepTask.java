@@ -115,7 +115,7 @@ final class SweepTask implements Serializable {
         try {
             run = unit.train(conf, epochs::add);
             TrialsTable.succeeded(row, run);
-        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+        } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
             if (Thread.currentThread().isInterrupted() || (task != null && task.isInterrupted())) {
                 throw e instanceof RuntimeException r ? r : new IllegalStateException("trial cancelled", e);
             }
