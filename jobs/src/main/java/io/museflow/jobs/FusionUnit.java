@@ -8,6 +8,7 @@ import io.museflow.learn.model.LossKind;
 import io.museflow.learn.model.ReconstructionError;
 import io.museflow.learn.model.StackedRnnModel;
 import io.museflow.learn.rnn.CellType;
+import io.museflow.learn.TrialSpec;
 import io.museflow.learn.train.Sequence;
 import io.museflow.learn.train.TrainConfig;
 import io.museflow.learn.train.Trainer;
@@ -25,6 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,5 +171,59 @@ record FusionUnit(String target, List<String> sets, List<String> sources, List<S
             }
         }
         return out;
+    }
+
+    /**
+     * The late-fusion trials of the grid: per single target, entry and seed, the best successful
+     * trial of the grid (by devel CCC) for each of the entry's feature-set values. An entry with a
+     * value that has no successful trial for the target is skipped with a warning.
+     */
+    static List<FusionUnit> plan(SweepGrid grid, String fingerprint, Path out, Configuration conf, Console log)
+            throws IOException {
+        Map<String, Map<String, Object>> best = new LinkedHashMap<>(); // target|feature_sets -> row
+        Set<String> done = SweepJob.committed(out, conf);
+        Set<String> targets = new LinkedHashSet<>();
+        for (TrialSpec t : grid.trials()) {
+            if (t.targets().size() == 1) {
+                targets.add(t.targets().get(0));
+            }
+            String id = t.id(fingerprint);
+            if (!done.contains(id)) {
+                continue;
+            }
+            Map<String, Object> row = TrialsTable.read(SweepTask.rowFile(out.toString(), id), conf);
+            if (!TrialsTable.OK.equals(row.get("status")) || t.targets().size() != 1) {
+                continue;
+            }
+            String key = t.targets().get(0) + "|" + row.get("feature_sets");
+            Map<String, Object> current = best.get(key);
+            if (current == null || (Double) row.get("devel_ccc") > (Double) current.get("devel_ccc")) {
+                best.put(key, row);
+            }
+        }
+        List<FusionUnit> units = new ArrayList<>();
+        for (String target : targets) {
+            for (SweepGrid.Fusion.Entry entry : grid.fusion().entries()) {
+                List<String> sources = new ArrayList<>();
+                for (String set : entry.sets()) {
+                    Map<String, Object> row = best.get(target + "|" + set.replace(" ", ""));
+                    if (row == null) {
+                        log.warn("late fusion of " + entry.sets() + " for " + target + ": no successful trial of " + set
+                                + "; skipped");
+                        sources = null;
+                        break;
+                    }
+                    sources.add((String) row.get("trial_id"));
+                }
+                if (sources == null) {
+                    continue;
+                }
+                for (long seed : grid.fusion().seeds()) {
+                    units.add(new FusionUnit(target, entry.sets(), List.copyOf(sources), entry.re(), grid.fusion(), seed,
+                            grid.data(), grid.output(), fingerprint));
+                }
+            }
+        }
+        return units;
     }
 }

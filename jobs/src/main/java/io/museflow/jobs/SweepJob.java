@@ -13,10 +13,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,14 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.stddev_samp;
 
 /**
  * {@code spark-submit jobs/sweep.jar --grid FILE [--dry-run] [key=value ...]}: a hyperparameter sweep.
@@ -163,11 +152,11 @@ public final class SweepJob {
         int skipped = total - todo.size();
         log.info(String.format("%d trials in the grid: %d already done in %s, %d to train, %d thread(s) each", total,
                 skipped, out, todo.size(), grid.threadsPerTrial()));
-        Progress progress = new Progress(log, todo.size());
+        SweepProgress progress = new SweepProgress(log, todo.size());
         long trialsStart = System.nanoTime();
         int[] counts = runAll(sc, grid, conf, todo, progress);
         if (!grid.fusion().isEmpty()) {
-            List<FusionUnit> fusions = planFusion(grid, data.fingerprint(), out, conf, log);
+            List<FusionUnit> fusions = FusionUnit.plan(grid, data.fingerprint(), out, conf, log);
             Map<String, SweepTask.Unit> fusionTodo = new LinkedHashMap<>();
             Set<String> doneNow = committed(out, conf);
             for (FusionUnit f : fusions) {
@@ -191,7 +180,7 @@ public final class SweepJob {
         if (committed(out, conf).isEmpty()) {
             log.info("no trial rows: no summary");
         } else {
-            writeSummary(spark, out, conf);
+            SweepSummary.write(spark, out, conf);
             log.info("summary views written to " + new Path(out, SweepLayout.SUMMARY));
         }
         log.info(String.format("done: %d trained (%d failed), %d skipped, in %.0f s; %s", trained, failed, skipped,
@@ -204,7 +193,7 @@ public final class SweepJob {
      * reports each as it finishes. Returns {trained, failed}.
      */
     private static int[] runAll(JavaSparkContext sc, SweepGrid grid, Configuration conf,
-                                Map<String, SweepTask.Unit> todo, Progress progress) throws Exception {
+                                Map<String, SweepTask.Unit> todo, SweepProgress progress) throws Exception {
         Map<String, JavaFutureAction<List<SweepTask.Result>>> running = new LinkedHashMap<>();
         for (Map.Entry<String, SweepTask.Unit> e : todo.entrySet()) {
             SweepTask task = new SweepTask(e.getValue(), grid.output(), grid.threadsPerTrial(), grid.saveModels(), conf);
@@ -245,60 +234,6 @@ public final class SweepJob {
             }
         }
         return new int[]{trained, failed};
-    }
-
-    /**
-     * The late-fusion trials of the grid: per single target, entry and seed, the best successful
-     * trial of the grid (by devel CCC) for each of the entry's feature-set values. An entry with a
-     * value that has no successful trial for the target is skipped with a warning.
-     */
-    static List<FusionUnit> planFusion(SweepGrid grid, String fingerprint, Path out, Configuration conf, Console log)
-            throws IOException {
-        Map<String, Map<String, Object>> best = new LinkedHashMap<>(); // target|feature_sets -> row
-        Set<String> done = committed(out, conf);
-        Set<String> targets = new LinkedHashSet<>();
-        for (TrialSpec t : grid.trials()) {
-            if (t.targets().size() == 1) {
-                targets.add(t.targets().get(0));
-            }
-            String id = t.id(fingerprint);
-            if (!done.contains(id)) {
-                continue;
-            }
-            Map<String, Object> row = TrialsTable.read(SweepTask.rowFile(out.toString(), id), conf);
-            if (!TrialsTable.OK.equals(row.get("status")) || t.targets().size() != 1) {
-                continue;
-            }
-            String key = t.targets().get(0) + "|" + row.get("feature_sets");
-            Map<String, Object> current = best.get(key);
-            if (current == null || (Double) row.get("devel_ccc") > (Double) current.get("devel_ccc")) {
-                best.put(key, row);
-            }
-        }
-        List<FusionUnit> units = new ArrayList<>();
-        for (String target : targets) {
-            for (SweepGrid.Fusion.Entry entry : grid.fusion().entries()) {
-                List<String> sources = new ArrayList<>();
-                for (String set : entry.sets()) {
-                    Map<String, Object> row = best.get(target + "|" + set.replace(" ", ""));
-                    if (row == null) {
-                        log.warn("late fusion of " + entry.sets() + " for " + target + ": no successful trial of " + set
-                                + "; skipped");
-                        sources = null;
-                        break;
-                    }
-                    sources.add((String) row.get("trial_id"));
-                }
-                if (sources == null) {
-                    continue;
-                }
-                for (long seed : grid.fusion().seeds()) {
-                    units.add(new FusionUnit(target, entry.sets(), List.copyOf(sources), entry.re(), grid.fusion(), seed,
-                            grid.data(), grid.output(), fingerprint));
-                }
-            }
-        }
-        return units;
     }
 
     /**
@@ -359,101 +294,5 @@ public final class SweepJob {
         }
     }
 
-    /**
-     * {@code summary/best}: the best trial by devel CCC per (targets, feature sets, model);
-     * {@code summary/seeds}: trials that differ only in their seed, aggregated (count, mean, standard
-     * deviation and best devel CCC, and the best trial). Both over every trial row in the folder,
-     * replaced as a whole.
-     */
-    static void writeSummary(SparkSession spark, Path out, Configuration conf) throws IOException {
-        Dataset<Row> ok = spark.read().parquet(new Path(out, SweepLayout.TRIALS).toString()).where("status = 'ok'");
-        Dataset<Row> best = ok.withColumn("rank", row_number().over(Window.partitionBy("targets", "feature_sets", "model")
-                        .orderBy(col("devel_ccc").desc(), col("trial_id"))))
-                .where("rank = 1").drop("rank")
-                .select("targets", "feature_sets", "model", "devel_ccc", "devel_ccc_arousal", "devel_ccc_valence",
-                        "train_ccc_arousal", "train_ccc_valence", "trial_id", "name", "seed", "best_epoch")
-                .orderBy(col("targets"), col("devel_ccc").desc());
-        Dataset<Row> seeds = ok.withColumn("configuration", regexp_replace(col("name"), " seed-?[0-9]+$", ""))
-                .groupBy("group_id", "targets", "feature_sets", "model", "configuration")
-                .agg(count("*").as("seeds"), avg("devel_ccc").as("devel_ccc_mean"),
-                        stddev_samp("devel_ccc").as("devel_ccc_std"), max("devel_ccc").as("devel_ccc_best"),
-                        expr("max_by(trial_id, devel_ccc)").as("best_trial_id"))
-                .orderBy(col("targets"), col("devel_ccc_mean").desc());
-        FileSystem fs = out.getFileSystem(conf);
-        Path summary = new Path(out, SweepLayout.SUMMARY);
-        Path tmp = new Path(out, "." + SweepLayout.SUMMARY + ".tmp-" + System.nanoTime());
-        try {
-            best.coalesce(1).write().parquet(new Path(tmp, SweepLayout.BEST).toString());
-            seeds.coalesce(1).write().parquet(new Path(tmp, SweepLayout.SEEDS).toString());
-            fs.delete(summary, true);
-            if (!fs.rename(tmp, summary)) {
-                throw new IOException("could not move " + tmp + " to " + summary);
-            }
-        } finally {
-            fs.delete(tmp, true);
-        }
-        List<Row> top = best.limit(12).collectAsList();
-        System.err.println("best devel CCC per target, feature sets and model:");
-        for (Row r : top) {
-            System.err.printf("  %-16s %-24s %-8s %.4f  %s%n", r.getString(0), r.getString(1), r.getString(2),
-                    r.getDouble(3), r.getString(9));
-        }
-    }
 
-    /** Driver-side progress: done / total, failures, elapsed, ETA, best devel CCC so far. */
-    static final class Progress {
-        private final Console log;
-        private int total;
-        private int done;
-        private int failed;
-        private double bestCcc = Double.NEGATIVE_INFINITY;
-        private String bestName = "";
-        private long lastLine = System.nanoTime();
-
-        Progress(Console log, int total) {
-            this.log = log;
-            this.total = total;
-        }
-
-        void add(int more) {
-            total += more;
-        }
-
-        void finished(Map<String, Object> row) {
-            done++;
-            String what;
-            if (TrialsTable.OK.equals(row.get("status"))) {
-                double ccc = (Double) row.get("devel_ccc");
-                if (ccc > bestCcc) {
-                    bestCcc = ccc;
-                    bestName = row.get("trial_id") + " " + row.get("name");
-                }
-                what = String.format("devel CCC %.4f", ccc);
-            } else {
-                failed++;
-                what = "FAILED: " + row.get("error");
-            }
-            log.info(String.format("trial %s %s: %s", row.get("trial_id"), row.get("name"), what));
-            line();
-        }
-
-        void heartbeat() {
-            if (System.nanoTime() - lastLine > 60e9) {
-                line();
-            }
-        }
-
-        private void line() {
-            lastLine = System.nanoTime();
-            double elapsed = log.elapsedSeconds();
-            String eta = done == 0 ? "?" : String.format("%.0f s", elapsed / done * (total - done));
-            log.info(String.format("%d/%d trials done, %d failed, elapsed %.0f s, ETA %s, %s", done, total, failed,
-                    elapsed, eta, best()));
-        }
-
-        String best() {
-            return bestName.isEmpty() ? "no successful trial yet"
-                    : String.format("best devel CCC %.4f (%s)", bestCcc, bestName);
-        }
-    }
 }
