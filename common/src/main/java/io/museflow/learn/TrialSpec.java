@@ -99,7 +99,8 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
         return hash(canonical().replaceAll("\\|seed=-?\\d+", "") + "\n" + dataFingerprint);
     }
 
-    private static String hash(String text) {
+    /** The 16-hex-digit ids of trials (late-fusion trials too): the start of a SHA-256 of {@code text}. */
+    public static String hash(String text) {
         try {
             byte[] h = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));

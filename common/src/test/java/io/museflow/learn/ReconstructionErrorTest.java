@@ -189,7 +189,7 @@ class ReconstructionErrorTest {
         for (Sequence s : all(audio)) {
             labels.put(s.id(), s.labels());
         }
-        List<Sequence> train = LateFusion.windows(LateFusion.videos(ids(audio.trainVideos()), columns, labels, 1),
+        List<Sequence> train = Sequence.windows(LateFusion.videos(ids(audio.trainVideos()), columns, labels, 1),
                 new Windower(200, 100));
         List<Sequence> devel = LateFusion.videos(ids(audio.devel()), columns, labels, 1);
         MultiLayerNetwork net = StackedRnnModel.build(LateFusion.sun(columns.size(), 1, LossKind.CCC), 1, 0.001,

@@ -22,13 +22,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,18 +50,9 @@ record FusionUnit(String target, List<String> sets, List<String> sources, List<S
                 withSeed ? "seed=" + seed : "") + "\n" + fingerprint;
     }
 
-    private static String hash(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public String id() {
-        return hash(canonical(true));
+        return TrialSpec.hash(canonical(true));
     }
 
     String inputs() {
@@ -87,7 +74,7 @@ record FusionUnit(String target, List<String> sets, List<String> sources, List<S
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("trial_id", id());
         r.put("name", name());
-        r.put("group_id", hash(canonical(false)));
+        r.put("group_id", TrialSpec.hash(canonical(false)));
         r.put("feature_sets", inputs());
         r.put("targets", target);
         r.put("model", "late-" + f.model());
@@ -144,7 +131,7 @@ record FusionUnit(String target, List<String> sets, List<String> sources, List<S
                         ? LateFusion.sun(columns.size(), 1, LossKind.CCC)
                         : LateFusion.hamieh(columns.size(), 1, f.hidden(), LossKind.CCC), seed, f.learningRate(),
                 DataType.FLOAT);
-        Trainer.Result result = Trainer.fit(net, LateFusion.windows(videos.get("train"), windower), videos.get("devel"),
+        Trainer.Result result = Trainer.fit(net, Sequence.windows(videos.get("train"), windower), videos.get("devel"),
                 TrainConfig.papers(f.learningRate(), f.batchSize(), seed).withMaxEpochs(f.maxEpochs()), epochs);
         return TrialRun.of(List.of(target), videos, net, result, fingerprint);
     }

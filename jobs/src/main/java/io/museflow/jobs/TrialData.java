@@ -1,7 +1,6 @@
 package io.museflow.jobs;
 
 import io.museflow.data.InputDataException;
-import io.museflow.data.Window;
 import io.museflow.data.Windower;
 import io.museflow.learn.TrialSpec;
 import io.museflow.learn.model.ReconstructionError;
@@ -53,17 +52,7 @@ record TrialData(int inputs, List<Sequence> trainWindows, Map<String, List<Seque
         int inputs = spec.plainSets().stream().mapToInt(data::width).sum() + re.size() + (spec.segmentId() ? 1 : 0);
         Map<String, List<Sequence>> videos = new LinkedHashMap<>();
         raw.forEach((p, vs) -> videos.put(p, vs.stream().map(v -> sequence(spec, v, inputs, data, re)).toList()));
-        return new TrialData(inputs, windows(videos.get("train"), windower), videos, data.fingerprint());
-    }
-
-    static List<Sequence> windows(List<Sequence> videos, Windower windower) {
-        List<Sequence> out = new ArrayList<>();
-        for (Sequence v : videos) {
-            for (Window w : windower.windows(v.frames())) {
-                out.add(v.slice(w));
-            }
-        }
-        return out;
+        return new TrialData(inputs, Sequence.windows(videos.get("train"), windower), videos, data.fingerprint());
     }
 
     private static Sequence sequence(TrialSpec spec, PreparedData.Video v, int inputs, PreparedData data,
@@ -110,7 +99,7 @@ record TrialData(int inputs, List<Sequence> trainWindows, Map<String, List<Seque
         Map<String, List<Sequence>> own = new LinkedHashMap<>();
         raw.forEach((p, vs) -> own.put(p, vs.stream()
                 .map(v -> new Sequence(v.id(), v.frames(), d, d, v.sets().get(set), v.sets().get(set))).toList()));
-        Trainer.fit(ae, windows(own.get("train"), windower), own.get("devel"), training, e -> { });
+        Trainer.fit(ae, Sequence.windows(own.get("train"), windower), own.get("devel"), training, e -> { });
         Map<String, float[]> out = new LinkedHashMap<>();
         own.values().forEach(vs -> vs.forEach(s -> out.put(s.id(), ReconstructionError.of(ae, s))));
         return out;

@@ -237,7 +237,7 @@ class SweepJobTest {
         for (var paragraph : note.path("paragraphs")) {
             String text = paragraph.path("text").asText();
             if (text.startsWith("%sql")) {
-                assertTrue(spark.sql(text.substring(4)).count() >= 0, text);
+                spark.sql(text.substring(4)).collectAsList(); // a query that does not run fails the test
                 queries++;
             }
         }

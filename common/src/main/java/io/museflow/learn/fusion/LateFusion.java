@@ -1,7 +1,5 @@
 package io.museflow.learn.fusion;
 
-import io.museflow.data.Window;
-import io.museflow.data.Windower;
 import io.museflow.learn.model.LossKind;
 import io.museflow.learn.model.StackedRnnSpec;
 import io.museflow.learn.rnn.CellType;
@@ -16,7 +14,8 @@ import java.util.Map;
  * The second-level model of late fusion (method.md, model 4): a recurrent regressor whose inputs
  * are the per-frame predictions of several unimodal models, optionally with the reconstruction
  * error of their feature sets. It trains on the unimodal models' predictions for the train
- * partition (cut into windows like any training data) and is selected on devel.
+ * partition (cut into windows like any training data: {@link Sequence#windows}) and is selected on
+ * devel.
  */
 public final class LateFusion {
     /** Sun et al.: one BiLSTM layer of 32 cells. */
@@ -69,17 +68,6 @@ public final class LateFusion {
                 }
             }
             out.add(new Sequence(id, frames, k, targets, x, y));
-        }
-        return out;
-    }
-
-    /** Training windows cut from whole-video sequences (the train partition's predictions). */
-    public static List<Sequence> windows(List<Sequence> videos, Windower windower) {
-        List<Sequence> out = new ArrayList<>();
-        for (Sequence v : videos) {
-            for (Window w : windower.windows(v.frames())) {
-                out.add(v.slice(w));
-            }
         }
         return out;
     }

@@ -1,6 +1,10 @@
 package io.museflow.learn.train;
 
 import io.museflow.data.Window;
+import io.museflow.data.Windower;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One training window or one whole devel/test video.
@@ -20,6 +24,17 @@ public record Sequence(String id, int frames, int inputs, int targets, float[] f
         float[] out = new float[frames];
         for (int t = 0; t < frames; t++) {
             out[t] = labels[t * targets + target];
+        }
+        return out;
+    }
+
+    /** Training windows cut from whole videos (the last one of a video may be shorter: padded in a batch). */
+    public static List<Sequence> windows(List<Sequence> videos, Windower windower) {
+        List<Sequence> out = new ArrayList<>();
+        for (Sequence v : videos) {
+            for (Window w : windower.windows(v.frames())) {
+                out.add(v.slice(w));
+            }
         }
         return out;
     }

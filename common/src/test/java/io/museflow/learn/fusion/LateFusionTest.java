@@ -32,7 +32,7 @@ class LateFusionTest {
     void windowsCutTheTrainVideos() {
         List<Sequence> videos = LateFusion.videos(List.of("v1"), List.of(AUDIO),
                 Map.of("v1", new float[]{.1f, .2f, .3f}), 1);
-        List<Sequence> w = LateFusion.windows(videos, new Windower(2, 1));
+        List<Sequence> w = Sequence.windows(videos, new Windower(2, 1));
         assertEquals(List.of("v1#0", "v1#1"), w.stream().map(Sequence::id).toList());
         assertArrayEquals(new float[]{2, 3}, w.get(1).features());
         assertArrayEquals(new float[]{.2f, .3f}, w.get(1).labels());
