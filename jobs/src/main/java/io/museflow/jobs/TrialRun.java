@@ -41,42 +41,14 @@ record TrialRun(List<String> targets, Map<String, List<Sequence>> videos, MultiL
                        Trainer.Result result, String dataFingerprint) {
         Map<String, Scores[]> scores = new LinkedHashMap<>();
         Map<String, Map<String, float[]>> predictions = new LinkedHashMap<>();
-        int k = targets.size();
         for (Map.Entry<String, List<Sequence>> e : videos.entrySet()) {
-            Scores.Builder[] builders = new Scores.Builder[k];
-            for (int c = 0; c < k; c++) {
-                builders[c] = new Scores.Builder();
-            }
-            Map<String, float[]> byVideo = new LinkedHashMap<>();
-            boolean labelled = false;
-            for (Sequence v : e.getValue()) {
-                float[] p = Trainer.predict(net, v);
-                byVideo.put(v.id(), p);
-                for (int c = 0; c < k; c++) {
-                    float[] yc = v.labelColumn(c);
-                    for (float y : yc) {
-                        labelled |= !Float.isNaN(y);
-                    }
-                    builders[c].add(v.id(), column(p, k, c), yc, null);
-                }
-            }
-            predictions.put(e.getKey(), byVideo);
-            if (labelled) {
-                Scores[] s = new Scores[k];
-                for (int c = 0; c < k; c++) {
-                    s[c] = builders[c].build();
-                }
-                scores.put(e.getKey(), s);
+            Trainer.Scored scored = Trainer.score(net, e.getValue(), targets.size());
+            predictions.put(e.getKey(), scored.predictions());
+            // Unlabelled partitions (test without label files) get predictions only.
+            if (java.util.Arrays.stream(scored.scores()).anyMatch(x -> x.frames() > 0)) {
+                scores.put(e.getKey(), scored.scores());
             }
         }
         return new TrialRun(List.copyOf(targets), videos, net, result, scores, predictions, dataFingerprint);
-    }
-
-    static float[] column(float[] framesByTargets, int targets, int c) {
-        float[] out = new float[framesByTargets.length / targets];
-        for (int t = 0; t < out.length; t++) {
-            out[t] = framesByTargets[t * targets + c];
-        }
-        return out;
     }
 }

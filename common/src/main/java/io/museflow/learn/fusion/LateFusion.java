@@ -4,7 +4,6 @@ import io.museflow.learn.model.LossKind;
 import io.museflow.learn.model.StackedRnnSpec;
 import io.museflow.learn.rnn.CellType;
 import io.museflow.learn.train.Sequence;
-import io.museflow.learn.train.TrainConfig;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +31,6 @@ public final class LateFusion {
 
     public static StackedRnnSpec hamieh(int columns, int targets, int hidden, LossKind loss) {
         return new StackedRnnSpec(columns, targets, HAMIEH_LAYERS, CellType.GRU, true, hidden, 0.0, loss);
-    }
-
-    /** Sun et al.'s late-fusion schedule: Adam 0.001, batch 64, at most 20 epochs. */
-    public static TrainConfig sunSchedule(long seed) {
-        return TrainConfig.papers(0.001, 64, seed).withMaxEpochs(20);
     }
 
     /**

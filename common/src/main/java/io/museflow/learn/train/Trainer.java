@@ -7,7 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -112,26 +114,45 @@ public final class Trainer {
         return flat;
     }
 
-    /** Evaluation CCC per target over the concatenation of the sequences. */
-    public static double[] evaluate(MultiLayerNetwork net, List<Sequence> videos) {
-        int k = videos.get(0).targets();
-        Scores.Builder[] builders = new Scores.Builder[k];
-        for (int c = 0; c < k; c++) {
+    /** Whole-sequence predictions (frames × targets, by sequence id) and their scores per target. */
+    public record Scored(Map<String, float[]> predictions, Scores[] scores) {
+    }
+
+    /**
+     * Predicts each sequence whole and scores the predictions per target: the evaluation CCC over
+     * the concatenation of the sequences, Pearson, RMSE and per-sequence CCC. A target without any
+     * labelled frame gets a score over 0 frames (CCC NaN).
+     */
+    public static Scored score(MultiLayerNetwork net, List<Sequence> videos, int targets) {
+        Scores.Builder[] builders = new Scores.Builder[targets];
+        for (int c = 0; c < targets; c++) {
             builders[c] = new Scores.Builder();
         }
+        Map<String, float[]> predictions = new LinkedHashMap<>();
         for (Sequence v : videos) {
             float[] p = predict(net, v);
-            for (int c = 0; c < k; c++) {
+            predictions.put(v.id(), p);
+            for (int c = 0; c < targets; c++) {
                 float[] pc = new float[v.frames()];
                 for (int t = 0; t < v.frames(); t++) {
-                    pc[t] = p[t * k + c];
+                    pc[t] = p[t * targets + c];
                 }
                 builders[c].add(v.id(), pc, v.labelColumn(c), null);
             }
         }
-        double[] out = new double[k];
-        for (int c = 0; c < k; c++) {
-            out[c] = builders[c].build().ccc();
+        Scores[] scores = new Scores[targets];
+        for (int c = 0; c < targets; c++) {
+            scores[c] = builders[c].build();
+        }
+        return new Scored(predictions, scores);
+    }
+
+    /** Evaluation CCC per target over the concatenation of the sequences. */
+    public static double[] evaluate(MultiLayerNetwork net, List<Sequence> videos) {
+        Scores[] scores = score(net, videos, videos.get(0).targets()).scores();
+        double[] out = new double[scores.length];
+        for (int c = 0; c < scores.length; c++) {
+            out[c] = scores[c].ccc();
         }
         return out;
     }
