@@ -3,6 +3,7 @@ package io.museflow.learn;
 import io.museflow.learn.model.LossKind;
 import io.museflow.learn.model.SunModel;
 import io.museflow.learn.model.SunSpec;
+import io.museflow.learn.train.Plateau;
 import io.museflow.learn.train.TrainConfig;
 import io.museflow.learn.train.Trainer;
 import io.museflow.synth.TinyPackage;
@@ -31,7 +32,7 @@ class LearningTest {
     private double train(LossKind loss, long seed) {
         var net = SunModel.build(new SunSpec(5, 1, 16, 2, 1, 1, 16, 0.0, loss), seed, 0.005, DataType.FLOAT);
         Trainer.Result r = Trainer.fit(net, audioArousal.trainWindows(), audioArousal.devel(),
-                new TrainConfig(12, 0.005, 8, 5, 1e-5, 6, seed), e -> System.out.printf(
+                new TrainConfig(12, 0.005, 8, 5, 1e-5, 6, seed, Plateau.TRAIN_LOSS), e -> System.out.printf(
                         "%s epoch %d loss %.4f devel CCC %.4f (%.1f s)%n", loss, e.epoch(), e.trainLoss(),
                         e.develCcc()[0], e.seconds()));
         return r.bestMeanCcc();

@@ -1,5 +1,6 @@
 package io.museflow.learn.attention;
 
+import io.museflow.learn.layers.InitScheme;
 import io.museflow.learn.layers.ParamLayout;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -29,18 +30,43 @@ public class SelfAttentionBlock extends BaseRecurrentLayer {
     static final String[] BLOCK_KEYS = {"Wq", "bq", "Wk", "bk", "Wv", "bv", "Wo", "bo", "gamma", "beta"};
 
     private int heads = 4;
+    /** Whether the input projection has a bias (Sun et al.'s public code has none). */
+    private boolean projectionBias = true;
+    private InitScheme init = InitScheme.XAVIER;
 
     public SelfAttentionBlock() {
     }
 
     public SelfAttentionBlock(long nIn, long width, int heads) {
+        this(nIn, width, heads, true, InitScheme.XAVIER);
+    }
+
+    public SelfAttentionBlock(long nIn, long width, int heads, boolean projectionBias, InitScheme init) {
         if (width % heads != 0) {
             throw new IllegalArgumentException("width " + width + " is not divisible by " + heads + " heads");
         }
         this.heads = heads;
+        this.projectionBias = projectionBias;
+        this.init = init;
         setNIn(nIn);
         setNOut(width);
         setRnnDataFormat(RNNFormat.NCW);
+    }
+
+    public boolean isProjectionBias() {
+        return projectionBias;
+    }
+
+    public void setProjectionBias(boolean projectionBias) {
+        this.projectionBias = projectionBias;
+    }
+
+    public InitScheme getInit() {
+        return init;
+    }
+
+    public void setInit(InitScheme init) {
+        this.init = init;
     }
 
     public int getHeads() {
@@ -60,7 +86,9 @@ public class SelfAttentionBlock extends BaseRecurrentLayer {
         Map<String, long[]> s = new LinkedHashMap<>();
         if (hasProjection()) {
             s.put("Wp", new long[]{getNIn(), d});
-            s.put("bp", new long[]{1, d});
+            if (projectionBias) {
+                s.put("bp", new long[]{1, d});
+            }
         }
         for (String k : BLOCK_KEYS) {
             s.put(k, k.startsWith("W") ? new long[]{d, d} : new long[]{1, d});
@@ -105,15 +133,22 @@ public class SelfAttentionBlock extends BaseRecurrentLayer {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SelfAttentionBlock a && super.equals(o) && a.heads == heads;
+        return o instanceof SelfAttentionBlock a && super.equals(o) && a.heads == heads
+                && a.projectionBias == projectionBias && a.init == init;
     }
 
     @Override
     public int hashCode() {
-        return super.hashCode() * 31 + heads;
+        return java.util.Objects.hash(super.hashCode(), heads, projectionBias, init);
     }
 
-    /** Xavier-uniform projections (fan-in and fan-out the right way round), zero biases, γ = 1, β = 0. */
+    /**
+     * γ = 1, β = 0, block biases 0; {@link InitScheme#XAVIER}: every projection Xavier-uniform (fan-in
+     * and fan-out the right way round), projection bias 0; {@link InitScheme#TORCH}: PyTorch's
+     * {@code MultiheadAttention} (Q, K, V Xavier-uniform as one {@code [width, 3·width]} matrix, output
+     * uniform in ±1/√width) after a PyTorch {@code Linear} input projection (weight and bias uniform in
+     * ±1/√nIn).
+     */
     static final class Initializer implements ParamInitializer {
         static final Initializer INSTANCE = new Initializer();
 
@@ -160,13 +195,24 @@ public class SelfAttentionBlock extends BaseRecurrentLayer {
         public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
             Map<String, INDArray> views = ParamLayout.views(c(conf.getLayer()).shapes(), paramsView);
             if (initializeParams) {
+                SelfAttentionBlock block = c(conf.getLayer());
+                boolean torch = block.init == InitScheme.TORCH;
+                double fanIn = 1.0 / Math.sqrt(block.getNIn());
                 views.forEach((k, v) -> {
-                    if (k.startsWith("W")) {
-                        double limit = Math.sqrt(6.0 / (v.size(0) + v.size(1)));
-                        v.assign(Nd4j.rand(v.dataType(), v.shape()).muli(2 * limit).subi(limit));
+                    double limit;
+                    if (torch && (k.equals("Wp") || k.equals("bp"))) {
+                        limit = fanIn;
+                    } else if (torch && k.equals("Wo")) {
+                        limit = 1.0 / Math.sqrt(v.size(0));
+                    } else if (torch && k.startsWith("W")) { // Wq, Wk, Wv: one stacked matrix for Xavier
+                        limit = Math.sqrt(6.0 / (v.size(0) + 3 * v.size(1)));
+                    } else if (k.startsWith("W")) {
+                        limit = Math.sqrt(6.0 / (v.size(0) + v.size(1)));
                     } else {
                         v.assign(k.equals("gamma") ? 1.0 : 0.0);
+                        return;
                     }
+                    v.assign(Nd4j.rand(v.dataType(), v.shape()).muli(2 * limit).subi(limit));
                 });
             }
             return views;

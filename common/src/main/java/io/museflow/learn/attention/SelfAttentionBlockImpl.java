@@ -45,7 +45,10 @@ public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionB
             INDArray rows = input.castTo(dataType).permute(0, 2, 1).dup('c').reshape('c', mb * steps, input.size(1));
             INDArray x = rows;
             if (layerConf().hasProjection()) {
-                x = rows.mmul(params.get("Wp")).addiRowVector(params.get("bp"));
+                x = rows.mmul(params.get("Wp"));
+                if (layerConf().isProjectionBias()) {
+                    x.addiRowVector(params.get("bp"));
+                }
             }
             AttentionPass.Cache c = new AttentionPass(layerConf().getHeads()).forward(x, rowMask(mb, steps), (int) mb,
                     blockParams(), training);
@@ -73,7 +76,9 @@ public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionB
             INDArray dx = g.dx();
             if (layerConf().hasProjection()) { // in parameter order: projection first
                 putGradient(gradient, "Wp", projectedInputRows.transpose().mmul(dx));
-                putGradient(gradient, "bp", dx.sum(true, 0));
+                if (layerConf().isProjectionBias()) {
+                    putGradient(gradient, "bp", dx.sum(true, 0));
+                }
                 dx = dx.mmul(params.get("Wp").transpose());
             }
             INDArray[] values = {g.dwq(), g.dbq(), g.dwk(), g.dbk(), g.dwv(), g.dbv(), g.dwo(), g.dbo(), g.dGamma(),

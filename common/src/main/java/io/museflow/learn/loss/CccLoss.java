@@ -4,17 +4,47 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code 1 − CCC} per target over the unmasked frames of the minibatch, averaged over the targets
- * (one CCC over the flattened minibatch, as in the MuSe 2020 baseline), with its analytic gradient.
+ * {@code 1 − CCC} per target over the unmasked frames, averaged over the targets, with its analytic
+ * gradient. With {@link CccReduction#BATCH} one CCC covers all frames of the minibatch; with
+ * {@link CccReduction#SEQUENCE} each sequence gets its own CCC and the loss is 1 − their mean.
  *
- * <p>With n unmasked frames, deviations {@code a = p − p̄}, {@code b = y − ȳ}, N = 2·Σab/n and
- * D = Σa²/n + Σb²/n + (p̄ − ȳ)²: CCC = N/D and
- * {@code ∂CCC/∂p_i = [2 b_i D − 2 N (a_i + p̄ − ȳ)] / (n D²)}.
- * A target whose unmasked predictions and labels are one identical constant (D = 0) has CCC 1 and
- * zero gradient; a target with no unmasked frame is left out of the mean.
+ * <p>Per group of frames (the minibatch, or one sequence) with n unmasked frames, deviations
+ * {@code a = p − p̄}, {@code b = y − ȳ}, N = 2·Σab/n and D = Σa²/n + Σb²/n + (p̄ − ȳ)²: CCC = N/D and
+ * {@code ∂CCC/∂p_i = [2 b_i D − 2 N (a_i + p̄ − ȳ)] / (n D²)}. A group whose unmasked predictions and
+ * labels are one identical constant (D = 0) has CCC 1 and zero gradient; a group (or target) with no
+ * unmasked frame is left out of its mean.
+ *
+ * <p>Rows arrive in DL4J's flattened time-series order, row {@code r} = sequence {@code r mod S} at
+ * step {@code r div S} for S sequences. The loss cannot see S: the output layer
+ * ({@link io.museflow.learn.layers.FrameOutputLayer}) tells it before each evaluation through {@link #sequencesInBatch}.
  */
 public class CccLoss extends MaskedFrameLoss {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    private CccReduction reduction = CccReduction.BATCH;
+    /** Sequences in the minibatch being scored; set by the output layer, never serialized. */
+    private transient int sequences;
+
+    /** The flattened-minibatch CCC (also what models saved before the option existed deserialize to). */
+    public CccLoss() {
+    }
+
+    public CccLoss(CccReduction reduction) {
+        this.reduction = reduction;
+    }
+
+    public CccReduction getReduction() {
+        return reduction;
+    }
+
+    public void setReduction(CccReduction reduction) {
+        this.reduction = reduction;
+    }
+
+    /** The number of sequences whose frames the next rows interleave (see the class comment). */
+    public void sequencesInBatch(int count) {
+        this.sequences = count;
+    }
 
     @Override
     protected double score(INDArray output, INDArray labels, INDArray mask) {
@@ -23,57 +53,131 @@ public class CccLoss extends MaskedFrameLoss {
 
     @Override
     protected INDArray gradient(INDArray output, INDArray labels, INDArray mask) {
-        INDArray grad = Nd4j.zerosLike(output);
+        double[] grad = new double[(int) output.length()];
         compute(output, labels, mask, grad);
-        return grad;
+        return Nd4j.create(grad, output.shape(), 'c').castTo(output.dataType());
     }
 
-    /** Returns the loss and, when {@code grad} is given, fills it with dLoss/dOutput. */
-    private static double compute(INDArray output, INDArray labels, INDArray mask, INDArray grad) {
+    private int groups(long rows) {
+        if (reduction == CccReduction.BATCH) {
+            return 1;
+        }
+        if (sequences <= 0 || rows % sequences != 0) {
+            throw new IllegalStateException("a per-sequence CCC needs the minibatch's sequence count (" + sequences
+                    + " for " + rows + " rows): use it in a FrameOutputLayer");
+        }
+        return sequences;
+    }
+
+    /** Returns the loss and, when {@code grad} is given, fills it (rows × targets, c order) with dLoss/dOutput. */
+    private double compute(INDArray output, INDArray labels, INDArray mask, double[] grad) {
+        int rows = (int) output.size(0);
         int targets = (int) output.size(1);
+        int groups = groups(rows);
         double loss = 0;
-        int used = 0;
-        INDArray[] gradients = new INDArray[targets];
+        int usedTargets = 0;
+        double[][] perTarget = new double[targets][];
+        double[] n = new double[groups];
+        double[] pMean = new double[groups];
+        double[] yMean = new double[groups];
+        double[] saa = new double[groups];
+        double[] sbb = new double[groups];
+        double[] sab = new double[groups];
         for (int j = 0; j < targets; j++) {
-            INDArray m = mask.getColumn(j);
-            double n = m.sumNumber().doubleValue();
-            if (n == 0) {
+            double[] p = output.getColumn(j).toDoubleVector();
+            double[] y = labels.getColumn(j).toDoubleVector();
+            double[] m = mask.getColumn(j).toDoubleVector();
+            java.util.Arrays.fill(n, 0);
+            java.util.Arrays.fill(pMean, 0);
+            java.util.Arrays.fill(yMean, 0);
+            java.util.Arrays.fill(saa, 0);
+            java.util.Arrays.fill(sbb, 0);
+            java.util.Arrays.fill(sab, 0);
+            for (int r = 0; r < rows; r++) {
+                if (m[r] != 0) {
+                    int g = r % groups;
+                    n[g]++;
+                    pMean[g] += p[r];
+                    yMean[g] += y[r];
+                }
+            }
+            int counted = 0;
+            for (int g = 0; g < groups; g++) {
+                if (n[g] > 0) {
+                    pMean[g] /= n[g];
+                    yMean[g] /= n[g];
+                    counted++;
+                }
+            }
+            if (counted == 0) {
                 continue;
             }
-            used++;
-            INDArray p = output.getColumn(j);
-            INDArray y = labels.getColumn(j);
-            double pMean = p.mul(m).sumNumber().doubleValue() / n;
-            double yMean = y.mul(m).sumNumber().doubleValue() / n;
-            INDArray a = p.sub(pMean).muli(m);
-            INDArray b = y.sub(yMean).muli(m);
-            double num = 2 * a.mul(b).sumNumber().doubleValue() / n;
-            double diff = pMean - yMean;
-            double den = a.mul(a).sumNumber().doubleValue() / n + b.mul(b).sumNumber().doubleValue() / n + diff * diff;
-            if (den == 0) {
-                continue; // identical constants: CCC 1, loss 0, gradient 0
+            for (int r = 0; r < rows; r++) {
+                if (m[r] != 0) {
+                    int g = r % groups;
+                    double a = p[r] - pMean[g];
+                    double b = y[r] - yMean[g];
+                    saa[g] += a * a;
+                    sbb[g] += b * b;
+                    sab[g] += a * b;
+                }
             }
-            loss += 1 - num / den;
+            double cccSum = 0;
+            double[] num = new double[groups];
+            double[] den = new double[groups];
+            for (int g = 0; g < groups; g++) {
+                if (n[g] == 0) {
+                    continue;
+                }
+                double diff = pMean[g] - yMean[g];
+                num[g] = 2 * sab[g] / n[g];
+                den[g] = saa[g] / n[g] + sbb[g] / n[g] + diff * diff;
+                cccSum += den[g] == 0 ? 1 : num[g] / den[g]; // identical constants: CCC 1
+            }
+            usedTargets++;
+            loss += 1 - cccSum / counted;
             if (grad != null) {
-                // dLoss/dp = -dCCC/dp = -[2 b D - 2 N (a + diff·m)] / (n D^2)
-                gradients[j] = b.muli(2 * den).subi(a.addi(m.mul(diff)).muli(2 * num)).divi(-n * den * den);
+                double[] gj = new double[rows];
+                for (int r = 0; r < rows; r++) {
+                    int g = r % groups;
+                    if (m[r] == 0 || den[g] == 0) {
+                        continue;
+                    }
+                    double a = p[r] - pMean[g];
+                    double b = y[r] - yMean[g];
+                    double dCcc = (2 * b * den[g] - 2 * num[g] * (a + pMean[g] - yMean[g])) / (n[g] * den[g] * den[g]);
+                    gj[r] = -dCcc / counted;
+                }
+                perTarget[j] = gj;
             }
         }
-        if (used == 0) {
+        if (usedTargets == 0) {
             return 0;
         }
         if (grad != null) {
             for (int j = 0; j < targets; j++) {
-                if (gradients[j] != null) {
-                    grad.getColumn(j).assign(gradients[j].divi(used));
+                if (perTarget[j] != null) {
+                    for (int r = 0; r < rows; r++) {
+                        grad[r * targets + j] = perTarget[j][r] / usedTargets;
+                    }
                 }
             }
         }
-        return loss / used;
+        return loss / usedTargets;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return super.equals(o) && ((CccLoss) o).reduction == reduction;
+    }
+
+    @Override
+    public int hashCode() {
+        return super.hashCode() * 31 + reduction.hashCode();
     }
 
     @Override
     public String name() {
-        return "ccc";
+        return reduction == CccReduction.BATCH ? "ccc" : "ccc-per-sequence";
     }
 }

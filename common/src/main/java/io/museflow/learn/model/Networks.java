@@ -2,8 +2,14 @@ package io.museflow.learn.model;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import io.museflow.learn.layers.FrameOutputLayer;
+import io.museflow.learn.layers.InitScheme;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -24,19 +30,41 @@ final class Networks {
     }
 
     /** {@code dropRate} as a drop rate; DL4J's Dropout takes the keep probability (stack.md defect 4). */
-    static <L extends BaseLayer> L withDropout(L layer, double dropRate) {
+    static <L extends org.deeplearning4j.nn.conf.layers.Layer> L withDropout(L layer, double dropRate) {
         if (dropRate > 0) {
             layer.setIDropout(new Dropout(1.0 - dropRate));
         }
         return layer;
     }
 
-    /** Adds the per-frame linear output with the spec's loss and initializes the network. */
-    static MultiLayerNetwork finish(NeuralNetConfiguration.ListBuilder list, long nIn, int targets, LossKind loss) {
-        list.layer(new RnnOutputLayer.Builder().lossFunction(loss.create()).activation(Activation.IDENTITY)
-                .nIn(nIn).nOut(targets).build());
+    /**
+     * Adds the per-frame output (with a {@code Linear → ReLU} head first when {@code options.head() > 0},
+     * dropout on its output at {@code dropRate} as in Sun et al.'s code) with the spec's loss and
+     * initializes the network.
+     */
+    static MultiLayerNetwork finish(NeuralNetConfiguration.ListBuilder list, int bodyLayers, long nIn, int targets,
+                                    LossKind loss, NetworkOptions options, double dropRate) {
+        WeightInit dense = options.init() == InitScheme.TORCH ? WeightInit.UNIFORM : WeightInit.XAVIER;
+        int headIndex = -1;
+        if (options.head() > 0) {
+            headIndex = bodyLayers;
+            // TimeDistributed applies the dense layer to every frame (reshaping by the input's own shape;
+            // DL4J's RNN/feed-forward preprocessors instead need the network's minibatch size, which
+            // not every code path sets).
+            list.layer(new TimeDistributed(new DenseLayer.Builder().nIn(nIn).nOut(options.head())
+                    .activation(Activation.RELU).weightInit(dense).build(), RNNFormat.NCW));
+            nIn = options.head();
+        }
+        FrameOutputLayer out = FrameOutputLayer.of(nIn, targets, loss.create(options.cccReduction()), dense);
+        list.layer(options.head() > 0 ? withDropout(out, dropRate) : out);
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
+        if (headIndex >= 0 && options.init() == InitScheme.TORCH) {
+            // PyTorch's Linear draws its bias like its weights, in ±1/√fan_in; DL4J starts biases constant.
+            INDArray b = net.getLayer(headIndex).getParam(DefaultParamInitializer.BIAS_KEY);
+            double k = 1.0 / Math.sqrt(net.getLayer(headIndex).getParam(DefaultParamInitializer.WEIGHT_KEY).size(0));
+            b.assign(Nd4j.rand(b.dataType(), b.shape()).muli(2 * k).subi(k));
+        }
         return net;
     }
 }

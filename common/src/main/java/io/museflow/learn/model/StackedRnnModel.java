@@ -26,6 +26,6 @@ public final class StackedRnnModel {
             list.layer(Networks.withDropout(layer, spec.dropRate()));
             nIn = layer.outputSize();
         }
-        return Networks.finish(list, nIn, spec.targets(), spec.loss());
+        return Networks.finish(list, spec.layers(), nIn, spec.targets(), spec.loss(), spec.options(), spec.dropRate());
     }
 }

@@ -24,7 +24,8 @@ public final class SunModel {
         NeuralNetConfiguration.ListBuilder list = Networks.start(seed, updater, dataType);
         long nIn = spec.inputs();
         for (int i = 0; i < spec.attentionLayers(); i++) {
-            list.layer(Networks.withDropout(new SelfAttentionBlock(nIn, spec.width(), spec.heads()), spec.dropRate()));
+            list.layer(Networks.withDropout(new SelfAttentionBlock(nIn, spec.width(), spec.heads(),
+                    spec.options().projectionBias(), spec.options().init()), spec.dropRate()));
             nIn = spec.width();
         }
         for (int i = 0; i < spec.lstmLayers(); i++) {
@@ -32,6 +33,6 @@ public final class SunModel {
             list.layer(Networks.withDropout(lstm, spec.dropRate()));
             nIn = lstm.outputSize();
         }
-        return Networks.finish(list, nIn, spec.targets(), spec.loss());
+        return Networks.finish(list, spec.attentionLayers() + spec.lstmLayers(), nIn, spec.targets(), spec.loss(), spec.options(), spec.dropRate());
     }
 }

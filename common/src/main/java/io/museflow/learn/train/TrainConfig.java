@@ -6,9 +6,10 @@ package io.museflow.learn.train;
  * @param lrPatience   epochs without a lower training loss before the learning rate is halved
  * @param minLr        the learning rate never goes below this
  * @param stopPatience epochs without a better devel CCC before training stops
+ * @param plateau      what {@code lrPatience} watches
  */
 public record TrainConfig(int maxEpochs, double learningRate, int batchSize, int lrPatience, double minLr,
-                          int stopPatience, long seed) {
+                          int stopPatience, long seed, Plateau plateau) {
     public TrainConfig {
         if (maxEpochs < 1 || batchSize < 1 || lrPatience < 1 || stopPatience < 1) {
             throw new IllegalArgumentException("maxEpochs, batchSize and patiences must be positive");
@@ -16,14 +17,25 @@ public record TrainConfig(int maxEpochs, double learningRate, int batchSize, int
         if (!(learningRate > 0) || !(minLr > 0)) {
             throw new IllegalArgumentException("learning rates must be positive");
         }
+        if (plateau == null) {
+            throw new IllegalArgumentException("plateau must be set");
+        }
     }
 
-    /** The papers' schedule: at most 100 epochs, halve after 5, floor 1e-5, stop after 15. */
+    /** The papers' schedule: at most 100 epochs, halve after 5 without a lower training loss, floor 1e-5, stop after 15. */
     public static TrainConfig papers(double learningRate, int batchSize, long seed) {
-        return new TrainConfig(100, learningRate, batchSize, 5, 1e-5, 15, seed);
+        return new TrainConfig(100, learningRate, batchSize, 5, 1e-5, 15, seed, Plateau.TRAIN_LOSS);
     }
 
     public TrainConfig withMaxEpochs(int epochs) {
-        return new TrainConfig(epochs, learningRate, batchSize, lrPatience, minLr, stopPatience, seed);
+        return new TrainConfig(epochs, learningRate, batchSize, lrPatience, minLr, stopPatience, seed, plateau);
+    }
+
+    public TrainConfig withPlateau(Plateau watched) {
+        return new TrainConfig(maxEpochs, learningRate, batchSize, lrPatience, minLr, stopPatience, seed, watched);
+    }
+
+    public TrainConfig withPatience(int lr, int stop) {
+        return new TrainConfig(maxEpochs, learningRate, batchSize, lr, minLr, stop, seed, plateau);
     }
 }

@@ -16,9 +16,10 @@ import java.util.function.Consumer;
 /**
  * Trains a sequence regressor on windows and selects it on whole devel videos: Adam (configured in
  * the network), the learning rate halved after {@code lrPatience} epochs without a lower mean
- * training loss (never below {@code minLr}), early stop after {@code stopPatience} epochs without a
- * better devel CCC (mean over targets, evaluation CCC over the concatenation of the videos), and the
- * best epoch's weights restored at the end. Batch order is shuffled with the configured seed.
+ * training loss or a higher devel CCC ({@link Plateau}; never below {@code minLr}:
+ * {@link LearningRateSchedule}), early stop after {@code stopPatience} epochs without a better devel
+ * CCC (mean over targets, evaluation CCC over the concatenation of the videos: {@link EarlyStopping}),
+ * and the best epoch's weights restored at the end. Batch order is shuffled with the configured seed.
  */
 public final class Trainer {
     /** One epoch's record (learning curves). */
@@ -46,20 +47,17 @@ public final class Trainer {
         DataType type = net.params().dataType();
         Random rng = new Random(cfg.seed());
         List<Sequence> order = new ArrayList<>(train);
-        double lr = cfg.learningRate();
-        net.setLearningRate(lr);
-        double bestLoss = Double.POSITIVE_INFINITY;
-        int sinceLoss = 0;
-        double bestScore = Double.NEGATIVE_INFINITY;
+        LearningRateSchedule schedule = new LearningRateSchedule(cfg.learningRate(), cfg.lrPatience(), cfg.minLr());
+        EarlyStopping selection = new EarlyStopping(cfg.stopPatience());
+        net.setLearningRate(schedule.rate());
         double[] bestCcc = null;
-        int bestEpoch = 0;
-        int sinceBest = 0;
         INDArray bestParams = net.params().dup();
         List<Epoch> history = new ArrayList<>();
         int epoch = 0;
-        while (epoch < cfg.maxEpochs() && sinceBest < cfg.stopPatience()) {
+        while (epoch < cfg.maxEpochs() && !selection.shouldStop()) {
             epoch++;
             long start = System.nanoTime();
+            double rate = schedule.rate(); // the rate this epoch trained with
             Collections.shuffle(order, rng);
             double lossSum = 0;
             int batches = 0;
@@ -74,31 +72,22 @@ public final class Trainer {
                 batches++;
             }
             double trainLoss = lossSum / batches;
-            if (trainLoss < bestLoss) {
-                bestLoss = trainLoss;
-                sinceLoss = 0;
-            } else if (++sinceLoss >= cfg.lrPatience() && lr > cfg.minLr()) {
-                lr = Math.max(cfg.minLr(), lr / 2);
-                net.setLearningRate(lr);
-                sinceLoss = 0;
-            }
             double[] ccc = evaluate(net, devel);
             double score = mean(ccc);
-            if (score > bestScore) {
-                bestScore = score;
+            if (selection.observe(epoch, score)) {
                 bestCcc = ccc;
-                bestEpoch = epoch;
                 bestParams = net.params().dup();
-                sinceBest = 0;
-            } else {
-                sinceBest++;
             }
-            Epoch e = new Epoch(epoch, trainLoss, lr, ccc, (System.nanoTime() - start) / 1e9);
+            double next = schedule.observe(cfg.plateau() == Plateau.TRAIN_LOSS ? trainLoss : 1 - score);
+            if (next != rate) {
+                net.setLearningRate(next);
+            }
+            Epoch e = new Epoch(epoch, trainLoss, rate, ccc, (System.nanoTime() - start) / 1e9);
             history.add(e);
             progress.accept(e);
         }
         net.setParams(bestParams);
-        return new Result(bestEpoch, epoch, bestCcc, List.copyOf(history));
+        return new Result(selection.bestEpoch(), epoch, bestCcc, List.copyOf(history));
     }
 
     /** Predictions for one whole sequence, frames × targets (no padding, any length). */

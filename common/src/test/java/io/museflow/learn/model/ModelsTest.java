@@ -1,6 +1,8 @@
 package io.museflow.learn.model;
 
 import io.museflow.learn.GradientChecks;
+import io.museflow.learn.layers.InitScheme;
+import io.museflow.learn.loss.CccReduction;
 import io.museflow.learn.rnn.CellType;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -19,7 +21,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every full model: gradient check with padded masks, and save/load. */
+/** Every full model, with the original and the reference-code options: gradient check with padded masks, and save/load. */
 class ModelsTest {
     static final int MB = 3;
     static final int T = 5;
@@ -41,7 +43,13 @@ class ModelsTest {
                 "sun attention+BiLSTM", SunModel.build(new SunSpec(3, 2, 4, 2, 1, 1, 3, 0.0, LossKind.CCC), 1, noOp, DataType.DOUBLE),
                 "sun two BiLSTM", SunModel.build(new SunSpec(3, 2, 4, 2, 0, 2, 3, 0.0, LossKind.CCC), 1, noOp, DataType.DOUBLE),
                 "sun two attention", SunModel.build(new SunSpec(3, 2, 4, 2, 2, 0, 3, 0.0, LossKind.MSE), 1, noOp, DataType.DOUBLE),
-                "hamieh 2 x BiGRU", StackedRnnModel.build(new StackedRnnSpec(3, 2, 2, CellType.GRU, true, 3, 0.0, LossKind.CCC), 1, noOp, DataType.DOUBLE));
+                "hamieh 2 x BiGRU", StackedRnnModel.build(new StackedRnnSpec(3, 2, 2, CellType.GRU, true, 3, 0.0, LossKind.CCC), 1, noOp, DataType.DOUBLE),
+                // Sun et al.'s public code: CCC per window, ReLU head, bias-free projection, PyTorch init
+                "sun as the reference code", SunModel.build(new SunSpec(3, 2, 4, 2, 1, 1, 3, 0.0, LossKind.CCC,
+                        new NetworkOptions(CccReduction.SEQUENCE, 5, false, InitScheme.TORCH)), 1, noOp, DataType.DOUBLE),
+                "hamieh 1 x BiLSTM with a head", StackedRnnModel.build(new StackedRnnSpec(3, 2, 1, CellType.LSTM, true, 3,
+                        0.0, LossKind.CCC, new NetworkOptions(CccReduction.SEQUENCE, 4, true, InitScheme.TORCH)), 1, noOp,
+                        DataType.DOUBLE));
     }
 
     /*
@@ -74,5 +82,29 @@ class ModelsTest {
             INDArray x = Nd4j.rand(DataType.DOUBLE, MB, 3, T);
             assertEquals(net.output(x, false, mask(), mask()), back.output(x, false, mask(), mask()), e.getKey());
         }
+    }
+
+    /** The reference options change the network as they say: no projection bias, a head of ReLU units, PyTorch's ranges. */
+    @Test
+    void referenceOptionsBuildTheReferenceNetwork() {
+        int inputs = 40;
+        MultiLayerNetwork ref = SunModel.build(new SunSpec(inputs, 1, 32, 4, 1, 1, 16, 0.0, LossKind.CCC,
+                NetworkOptions.REFERENCE), 1, new NoOp(), DataType.FLOAT);
+        MultiLayerNetwork orig = SunModel.build(new SunSpec(inputs, 1, 32, 4, 1, 1, 16, 0.0, LossKind.CCC), 1, new NoOp(),
+                DataType.FLOAT);
+        assertTrue(ref.getLayer(0).getParam("bp") == null && orig.getLayer(0).getParam("bp") != null);
+        assertEquals(4, ref.getnLayers(), "attention, BiLSTM, head, output");
+        assertEquals(64, ref.getLayer(2).getParam("W").size(1));
+        // PyTorch Linear(40, 32) draws the projection in ±1/√40; Xavier for [40, 32] reaches ±0.29
+        double bound = 1 / Math.sqrt(inputs);
+        INDArray wp = ref.getLayer(0).getParam("Wp");
+        assertTrue(wp.amaxNumber().doubleValue() <= bound && wp.amaxNumber().doubleValue() > 0.9 * bound);
+        assertTrue(orig.getLayer(0).getParam("Wp").amaxNumber().doubleValue() > 1.1 * bound);
+        // head bias drawn like its weights (PyTorch), output bias 0 (the reference sets it)
+        double headBound = 1 / Math.sqrt(32);
+        assertTrue(ref.getLayer(2).getParam("W").amaxNumber().doubleValue() <= headBound);
+        INDArray hb = ref.getLayer(2).getParam("b");
+        assertTrue(hb.amaxNumber().doubleValue() > 0.5 * headBound && hb.amaxNumber().doubleValue() <= headBound);
+        assertEquals(0.0, ref.getLayer(3).getParam("b").amaxNumber().doubleValue());
     }
 }

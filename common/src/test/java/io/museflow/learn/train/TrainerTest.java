@@ -52,7 +52,7 @@ class TrainerTest {
         MultiLayerNetwork net = small(1);
         List<Trainer.Epoch> seen = new ArrayList<>();
         Trainer.Result r = Trainer.fit(net, set("w", 24, 60, 1), set("d", 3, 200, 2),
-                new TrainConfig(20, 0.01, 8, 5, 1e-5, 6, 7), seen::add);
+                new TrainConfig(20, 0.01, 8, 5, 1e-5, 6, 7, Plateau.TRAIN_LOSS), seen::add);
         assertTrue(r.bestMeanCcc() > 0.7, "devel CCC " + r.bestMeanCcc());
         assertEquals(r.epochsRun(), seen.size());
         assertTrue(seen.get(0).develCcc()[0] < r.bestMeanCcc(), "it improved over training");
@@ -62,7 +62,7 @@ class TrainerTest {
 
     @Test
     void sameSeedSameWeights() {
-        TrainConfig cfg = new TrainConfig(2, 0.01, 8, 5, 1e-5, 15, 3);
+        TrainConfig cfg = new TrainConfig(2, 0.01, 8, 5, 1e-5, 15, 3, Plateau.TRAIN_LOSS);
         MultiLayerNetwork a = small(5);
         MultiLayerNetwork b = small(5);
         Trainer.fit(a, set("w", 16, 40, 1), set("d", 2, 80, 2), cfg, e -> { });
