@@ -2,13 +2,17 @@ package io.museflow.learn;
 
 import io.museflow.config.ConfigError;
 import io.museflow.config.Settings;
+import io.museflow.learn.layers.InitScheme;
+import io.museflow.learn.loss.CccReduction;
 import io.museflow.learn.model.LossKind;
+import io.museflow.learn.model.NetworkOptions;
 import io.museflow.learn.model.ReconstructionError;
 import io.museflow.learn.model.StackedRnnModel;
 import io.museflow.learn.model.StackedRnnSpec;
 import io.museflow.learn.model.SunModel;
 import io.museflow.learn.model.SunSpec;
 import io.museflow.learn.rnn.CellType;
+import io.museflow.learn.train.Plateau;
 import io.museflow.learn.train.TrainConfig;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,7 +24,8 @@ import java.util.Locale;
 public record TrialSpec(String data, List<String> featureSets, List<String> targets, String model, int width, int heads,
                         int attentionLayers, int lstmLayers, int layers, CellType cell, boolean bidirectional,
                         int hidden, double dropout, LossKind loss, double learningRate, int batchSize, int maxEpochs,
-                        long seed, boolean segmentId, int reEpochs, int reHidden, String output, String rendered)
+                        long seed, boolean segmentId, int reEpochs, int reHidden, NetworkOptions options,
+                        Plateau plateau, String output, String rendered)
         implements java.io.Serializable {
 
     public static final String SECTION = "museflow.trial";
@@ -55,6 +60,10 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
                 s.number("learning-rate", 1e-7, 1), (int) s.integer("batch-size", 1, 65536),
                 (int) s.integer("max-epochs", 1, 10000), s.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE),
                 s.bool("segment-id"), (int) s.integer("re-epochs", 1, 10000), (int) s.integer("re-hidden", 0, 4096),
+                new NetworkOptions(CccReduction.valueOf(s.choice("ccc-reduction", "sequence", "batch").toUpperCase(Locale.ROOT)),
+                        (int) s.integer("head", 0, 4096), s.bool("projection-bias"),
+                        InitScheme.valueOf(s.choice("init", "torch", "xavier").toUpperCase(Locale.ROOT))),
+                Plateau.valueOf(s.choice("plateau", "devel-ccc", "train-loss").replace('-', '_').toUpperCase(Locale.ROOT)),
                 s.raw().getString("output"), s.render());
     }
 
@@ -67,10 +76,10 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
         try {
             if (model.equals("sun")) {
                 return SunModel.build(new SunSpec(inputs, targets.size(), width, heads, attentionLayers, lstmLayers,
-                        hidden, dropout, loss), seed, learningRate, DataType.FLOAT);
+                        hidden, dropout, loss, options), seed, learningRate, DataType.FLOAT);
             }
             return StackedRnnModel.build(new StackedRnnSpec(inputs, targets.size(), layers, cell, bidirectional, hidden,
-                    dropout, loss), seed, learningRate, DataType.FLOAT);
+                    dropout, loss, options), seed, learningRate, DataType.FLOAT);
         } catch (IllegalArgumentException e) {
             throw new ConfigError(SECTION + ": " + e.getMessage());
         }
@@ -86,7 +95,10 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
                 "lstm-layers=" + lstmLayers, "layers=" + layers, "cell=" + cell, "bidirectional=" + bidirectional,
                 "hidden=" + hidden, "dropout=" + dropout, "loss=" + loss, "learning-rate=" + learningRate,
                 "batch-size=" + batchSize, "max-epochs=" + maxEpochs, "seed=" + seed, "segment-id=" + segmentId,
-                "re-epochs=" + (featureSets.stream().anyMatch(f -> f.startsWith(RE)) ? reEpochs + "/" + reHidden : 0));
+                "re-epochs=" + (featureSets.stream().anyMatch(f -> f.startsWith(RE)) ? reEpochs + "/" + reHidden : 0),
+                "ccc-reduction=" + (loss == LossKind.CCC ? options.cccReduction() : "-"), "head=" + options.head(),
+                "projection-bias=" + (model.equals("sun") ? options.projectionBias() : "-"), "init=" + options.init(),
+                "plateau=" + plateau);
     }
 
     /** Stable id of this trial on one data set: a hash of {@link #canonical()} and the data fingerprint. */
@@ -145,6 +157,6 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
     }
 
     public TrainConfig training() {
-        return TrainConfig.papers(learningRate, batchSize, seed).withMaxEpochs(maxEpochs);
+        return TrainConfig.papers(learningRate, batchSize, seed).withMaxEpochs(maxEpochs).withPlateau(plateau);
     }
 }

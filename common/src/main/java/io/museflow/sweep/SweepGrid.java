@@ -56,7 +56,7 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
         Map<String, String> m = new LinkedHashMap<>();
         for (String k : List.of("targets", "feature-sets", "model", "width", "heads", "attention-layers", "lstm-layers",
                 "layers", "cell", "bidirectional", "hidden", "dropout", "learning-rate", "batch-size", "loss",
-                "segment-id")) {
+                "segment-id", "ccc-reduction", "head", "projection-bias", "init", "plateau")) {
             m.put(k, k);
         }
         m.put("seeds", "seed");
@@ -65,8 +65,9 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
 
     private static final List<String> AXIS_ORDER = List.of("targets", "feature-sets", "model", "width", "heads",
             "attention-layers", "lstm-layers", "layers", "cell", "bidirectional", "hidden", "dropout", "learning-rate",
-            "batch-size", "loss", "segment-id", "seeds");
-    private static final Set<String> SUN_ONLY = Set.of("width", "heads", "attention-layers", "lstm-layers");
+            "batch-size", "loss", "segment-id", "ccc-reduction", "head", "projection-bias", "init", "plateau", "seeds");
+    private static final Set<String> SUN_ONLY = Set.of("width", "heads", "attention-layers", "lstm-layers",
+            "projection-bias");
     private static final Set<String> STACKED_ONLY = Set.of("layers", "cell", "bidirectional");
     /** Trial keys taken as they are from the grid's fixed settings. */
     private static final List<String> FIXED = List.of("max-epochs", "re-epochs", "re-hidden");

@@ -52,6 +52,21 @@ class SweepGridTest {
     }
 
     @Test
+    void referenceCodeOptionsAreAxesAndOnlyMultiplyWhereTheyApply() {
+        SweepGrid g = grid("model=[sun, stacked]", "loss=[ccc, mse]", "ccc-reduction=[sequence, batch]",
+                "projection-bias=[true, false]", "head=[0, 64]", "init=torch", "plateau=[devel-ccc, train-loss]");
+        // sun: ccc 2 reductions x 2 biases, mse 2 biases; stacked: ccc 2 reductions, mse 1; each x 2 heads x 2 plateaus
+        assertEquals((4 + 2 + 2 + 1) * 2 * 2, g.trials().size());
+        assertTrue(g.trials().stream().allMatch(t -> t.options().init() == io.museflow.learn.layers.InitScheme.TORCH));
+        TrialSpec batch = g.trials().stream().filter(t -> t.options().cccReduction()
+                == io.museflow.learn.loss.CccReduction.BATCH).findFirst().orElseThrow();
+        assertTrue(batch.canonical().contains("ccc-reduction=BATCH"), batch.canonical());
+        assertEquals(g.trials().size(), g.trials().stream().map(t -> t.id("fp")).distinct().count());
+        ConfigError e = assertThrows(ConfigError.class, () -> grid("init=[gaussian]"));
+        assertTrue(e.getMessage().contains("init") && e.getMessage().contains("gaussian"), e.getMessage());
+    }
+
+    @Test
     void exclusionsAndSamples() {
         SweepGrid g = grid("hidden=[32, 64, 128]", "learning-rate=[0.001, 0.005]",
                 "exclude=[{hidden = 128, learning-rate = 0.005}, {hidden = 32}]");

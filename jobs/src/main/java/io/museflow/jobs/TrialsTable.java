@@ -54,6 +54,11 @@ final class TrialsTable {
         c.put("batch_size", i);
         c.put("loss", s);
         c.put("segment_id", b);
+        c.put("ccc_reduction", s);
+        c.put("head", i);
+        c.put("projection_bias", b);
+        c.put("init", s);
+        c.put("plateau", s);
         c.put("seed", l);
         c.put("max_epochs", i);
         c.put("devel_ccc", d);
@@ -119,6 +124,15 @@ final class TrialsTable {
         r.put("batch_size", t.batchSize());
         r.put("loss", t.loss().name().toLowerCase(java.util.Locale.ROOT));
         r.put("segment_id", t.segmentId());
+        if (t.loss() == io.museflow.learn.model.LossKind.CCC) {
+            r.put("ccc_reduction", t.options().cccReduction().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        r.put("head", t.options().head());
+        if (t.model().equals("sun")) {
+            r.put("projection_bias", t.options().projectionBias());
+        }
+        r.put("init", t.options().init().name().toLowerCase(java.util.Locale.ROOT));
+        r.put("plateau", t.plateau().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         r.put("seed", t.seed());
         r.put("max_epochs", t.maxEpochs());
         r.put("config", t.rendered());

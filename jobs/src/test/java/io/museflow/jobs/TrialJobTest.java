@@ -135,4 +135,79 @@ class TrialJobTest {
             }
         }
     }
+
+    /** A .npy file's shape and values (float32 or int32, little-endian, c order), read independently of NpyFiles. */
+    private static java.util.Map.Entry<int[], float[]> npy(Path file) throws Exception {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0x93, b.get() & 0xff);
+        assertEquals("NUMPY", new String(new byte[]{b.get(), b.get(), b.get(), b.get(), b.get()}));
+        b.get();
+        b.get();
+        int headerLength = b.getShort() & 0xffff;
+        assertEquals(0, (10 + headerLength) % 64, "data starts 64-byte aligned");
+        byte[] h = new byte[headerLength];
+        b.get(h);
+        String header = new String(h, java.nio.charset.StandardCharsets.US_ASCII);
+        String shape = header.replaceAll("(?s).*'shape': \\(([^)]*)\\).*", "$1");
+        int[] dims = java.util.Arrays.stream(shape.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .mapToInt(Integer::parseInt).toArray();
+        boolean floats = header.contains("'<f4'");
+        float[] v = new float[b.remaining() / 4];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = floats ? b.getFloat() : b.getInt();
+        }
+        return java.util.Map.entry(dims, v);
+    }
+
+    /** The export for a twin in another framework holds exactly the sequences the trial trains and selects on. */
+    @Test
+    void exportWritesTheTrialsArraysAsNumpyFiles() throws Exception {
+        TrialSpec spec = TrialSpec.load(List.of("data=" + prepared, "feature-sets=[vggface]", "targets=[arousal, valence]",
+                "segment-id=true"));
+        TrialData data = TrialData.load(PreparedData.open(prepared.toString(),
+                SparkTestSession.get().sparkContext().hadoopConfiguration()), spec, m -> { });
+        Path out = dir.resolve("export");
+        TrialExport.run(SparkTestSession.get(), spec, out);
+        var x = npy(out.resolve("train_x.npy"));
+        var y = npy(out.resolve("train_y.npy"));
+        var len = npy(out.resolve("train_len.npy"));
+        int n = data.trainWindows().size();
+        int steps = x.getKey()[1];
+        assertEquals(List.of(n, 100, 5), java.util.Arrays.stream(x.getKey()).boxed().toList(), "4 columns + segment id");
+        assertEquals(List.of(n, 100, 2), java.util.Arrays.stream(y.getKey()).boxed().toList());
+        for (int w = 0; w < n; w++) {
+            io.museflow.learn.train.Sequence s = data.trainWindows().get(w);
+            assertEquals(s.frames(), (int) len.getValue()[w]);
+            for (int t = 0; t < steps; t++) {
+                for (int c = 0; c < 5; c++) {
+                    assertEquals(t < s.frames() ? s.features()[t * 5 + c] : 0f, x.getValue()[(w * steps + t) * 5 + c]);
+                }
+                for (int c = 0; c < 2; c++) {
+                    float expected = t < s.frames() ? s.labels()[t * 2 + c] : Float.NaN;
+                    assertEquals(expected, y.getValue()[(w * steps + t) * 2 + c], 0f);
+                }
+            }
+        }
+        var dx = npy(out.resolve("devel_x.npy"));
+        var dlen = npy(out.resolve("devel_len.npy"));
+        assertEquals(data.devel().size(), dlen.getKey()[0]);
+        int at = 0;
+        for (int v = 0; v < data.devel().size(); v++) {
+            io.museflow.learn.train.Sequence s = data.devel().get(v);
+            assertEquals(s.frames(), (int) dlen.getValue()[v]);
+            for (int i = 0; i < s.features().length; i++) {
+                assertEquals(s.features()[i], dx.getValue()[at * 5 + i]);
+            }
+            at += s.frames();
+        }
+        assertEquals(at, dx.getKey()[0]);
+        String json = Files.readString(out.resolve("trial.json"));
+        assertTrue(json.contains("\"ccc_reduction\" : \"sequence\"") && json.contains("\"inputs\" : 5"), json);
+        TrialExport.run(SparkTestSession.get(), spec, out); // an earlier export is replaced
+        Files.writeString(dir.resolve("not-an-export"), "x");
+        assertThrows(InputDataException.class, () -> TrialExport.run(SparkTestSession.get(), spec,
+                dir.resolve("not-an-export")));
+        assertTrue(Files.list(dir).noneMatch(p -> p.getFileName().toString().startsWith(".export.tmp")),
+                "no temporary folder left behind");
+    }
 }
