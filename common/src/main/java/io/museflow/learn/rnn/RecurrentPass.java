@@ -1,6 +1,8 @@
 package io.museflow.learn.rnn;
 
 import io.museflow.learn.OffHeap;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * gradient and the input gradient are one ND4J GEMM each ({@code [T·mb, nIn] × [nIn, G·H]} and
  * transposes); the recurrent weights' gradient is one GEMM after the time loop. Inside the loop,
  * each step makes one BLAS call for its recurrent product ({@code h·RW} forward, {@code dRec·RWᵀ}
- * backward) on reused double buffers, and the gate arithmetic runs as plain Java loops over heap
+ * backward) straight to OpenBLAS on native buffers made once per pass ({@link StepProduct}), and the gate arithmetic runs as plain Java loops over heap
  * arrays in double precision. Measured: per-step ND4J ops (~70 a step) made a 4 × BiGRU 64 epoch
  * 11.2 s; Java loops for everything in the step 3.0 s; BLAS for the step's product is faster still
  * (BENCHMARKS.md).
@@ -98,20 +100,42 @@ public final class RecurrentPass {
         return (e - 1) / (e + 1);
     }
 
-    /** The array's values in c order as one Java array: a single conversion pass, no intermediate copies. */
+    /**
+     * The array's values in c order as one Java array: one bulk copy out of the native buffer (ND4J's
+     * {@code asDouble} reads element by element through bounds-checked accessors).
+     */
     private static double[] heap(INDArray a) {
         INDArray c = a.ordering() == 'c' && !a.isView() && a.data().length() == a.length() ? a : a.dup('c');
-        return c.data().asDouble();
+        int n = (int) c.length();
+        double[] out = new double[n];
+        if (c.dataType() == DataType.DOUBLE) {
+            new DoublePointer(c.data().addressPointer()).get(out, 0, n);
+        } else if (c.dataType() == DataType.FLOAT) {
+            float[] f = new float[n];
+            new FloatPointer(c.data().addressPointer()).get(f, 0, n);
+            for (int i = 0; i < n; i++) {
+                out[i] = f[i];
+            }
+        } else {
+            return c.data().asDouble();
+        }
+        return out;
     }
 
-    /** A c-order array of {@code type} from Java values, converted in one pass. */
+    /** A c-order array of {@code type} (float or double) from Java values: one bulk copy into the native buffer. */
     private static INDArray nd4j(double[] values, long[] shape, DataType type) {
+        INDArray out = Nd4j.createUninitialized(type, shape, 'c');
         if (type == DataType.DOUBLE) {
-            return Nd4j.create(values, shape, 'c');
+            new DoublePointer(out.data().addressPointer()).put(values, 0, values.length);
+            return out;
         }
         float[] f = new float[values.length];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) values[i];
+        }
+        if (type == DataType.FLOAT) {
+            new FloatPointer(out.data().addressPointer()).put(f, 0, f.length);
+            return out;
         }
         return Nd4j.create(f, shape, 'c').castTo(type);
     }
@@ -135,19 +159,15 @@ public final class RecurrentPass {
         double[] out = new double[steps * mb * h];
         double[] state = new double[mb * h];
         double[] cellState = new double[mb * h];
-        // The per-step product state·RW: one BLAS call on reused double buffers, or plain loops
-        // for small batches.
+        // The per-step product state·RW: one BLAS call on native buffers made once (StepProduct),
+        // or plain loops for small batches.
         boolean blas = mb >= blasMinBatch;
-        INDArray stateArr = blas ? Nd4j.create(DataType.DOUBLE, mb, h) : null;
-        INDArray rwArr = blas ? p.rw().castTo(DataType.DOUBLE).dup('c') : null;
-        INDArray recArr = blas ? Nd4j.create(DataType.DOUBLE, mb, g) : null;
-        double[] rw = blas ? null : heap(p.rw());
+        double[] rw = heap(p.rw());
+        StepProduct product = blas ? new StepProduct(rw, mb, h, g) : null;
         double[] recAll = new double[mb * g];
         for (int t = 0; t < steps; t++) {
             if (blas) {
-                stateArr.data().setData(state);
-                Nd4j.getBlasWrapper().level3().gemm('c', 'N', 'N', 1.0, stateArr, rwArr, 0.0, recArr);
-                recAll = recArr.data().asDouble();
+                product.multiply(state, 0, recAll);
             } else {
                 java.util.Arrays.fill(recAll, 0);
                 for (int b = 0; b < mb; b++) {
@@ -209,7 +229,9 @@ public final class RecurrentPass {
                 }
             }
         }
-        OffHeap.release(stateArr, rwArr, recArr);
+        if (product != null) {
+            product.close();
+        }
         INDArray output = nd4j(out, new long[]{steps, mb, h}, x.dataType());
         return new Cache(x, steps, mb, m, gates, hPrev, aux, tanhC, output);
     }
@@ -222,11 +244,9 @@ public final class RecurrentPass {
         long nIn = k.x.size(2);
         double[] dout = heap(dOut);
         boolean blas = mb >= blasMinBatch;
-        INDArray rwTArr = blas ? p.rw().transpose().castTo(DataType.DOUBLE).dup('c') : null; // [G, H]
-        INDArray dRecArr = blas ? Nd4j.create(DataType.DOUBLE, mb, g) : null;
-        INDArray dhAdd = blas ? Nd4j.create(DataType.DOUBLE, mb, h) : null;
-        double[] dRecStep = blas ? new double[mb * g] : null;
-        double[] rwT = blas ? null : heap(p.rw().transpose()); // [G, H]
+        double[] rwT = heap(p.rw().transpose()); // [G, H]
+        StepProduct product = blas ? new StepProduct(rwT, mb, g, h) : null;
+        double[] add = blas ? new double[mb * h] : null;
         double[] dPre = new double[steps * mb * g];
         double[] dRec = cell == CellType.GRU ? new double[steps * mb * g] : dPre; // LSTM: identical
         double[] dh = new double[mb * h];
@@ -278,10 +298,7 @@ public final class RecurrentPass {
             }
             // dh_prev += dRec_t · RWᵀ for the whole step (padded rows have dRec 0).
             if (blas) {
-                System.arraycopy(dRec, t * mb * g, dRecStep, 0, mb * g);
-                dRecArr.data().setData(dRecStep);
-                Nd4j.getBlasWrapper().level3().gemm('c', 'N', 'N', 1.0, dRecArr, rwTArr, 0.0, dhAdd);
-                double[] add = dhAdd.data().asDouble();
+                product.multiply(dRec, t * mb * g, add);
                 for (int i = 0; i < dh.length; i++) {
                     dh[i] += add[i];
                 }
@@ -310,7 +327,10 @@ public final class RecurrentPass {
         INDArray dw = xFlat.transpose().mmul(dPreFlat);
         INDArray db = dPreFlat.sum(true, 0);
         INDArray dx = dPreFlat.mmul(p.w().castTo(type).transpose()).reshape('c', steps, mb, nIn);
-        OffHeap.release(dPreFlat, dRecFlat, hPrevFlat, rwTArr, dRecArr, dhAdd);
+        OffHeap.release(dPreFlat, dRecFlat, hPrevFlat);
+        if (product != null) {
+            product.close();
+        }
         return new Gradients(dx, dw, drw, db, drb);
     }
 }
