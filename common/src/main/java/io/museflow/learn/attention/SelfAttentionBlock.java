@@ -2,6 +2,7 @@ package io.museflow.learn.attention;
 
 import io.museflow.learn.layers.InitScheme;
 import io.museflow.learn.layers.ParamLayout;
+import io.museflow.learn.layers.LayerWiring;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -100,13 +101,8 @@ public class SelfAttentionBlock extends BaseRecurrentLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int layerIndex, INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        SelfAttentionBlockImpl layer = new SelfAttentionBlockImpl(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new SelfAttentionBlockImpl(conf, networkDataType), conf, listeners, layerIndex, layerParamsView,
+                initializeParams, initializer());
     }
 
     @Override
