@@ -162,8 +162,10 @@ public final class AttentionPass {
         INDArray a = c.weights;
         INDArray dA = Nd4j.matmul(dContext, c.v, null, false, true, false);
         INDArray dv = mergeHeads(Nd4j.matmul(a, dContext, null, true, false, false), c.mb, c.steps);
-        // softmax backward per row: dScores = A ⊙ (dA − Σ_j dA ⊙ A), then the 1/√dh scale
-        INDArray rowDot = dA.mul(a).sum(2);
+        // softmax backward per row: dScores = A ⊙ (dA − Σ_j dA ⊙ A), then the 1/√dh scale.
+        // Σ_j dA_ij·A_ij = Σ_j A_ij (dC_i · v_j) = dC_i · C_i with C = A·V the head's context: a
+        // [groups, T, dh] product instead of one more [groups, T, T] temporary.
+        INDArray rowDot = dContext.mul(splitHeads(c.context, c.mb, c.steps)).sum(2);
         Nd4j.getExecutioner().exec(new BroadcastSubOp(dA, rowDot, dA, 0, 1));
         INDArray dScores = dA.muli(a).muli(scale);
         INDArray dq = mergeHeads(Nd4j.matmul(dScores, c.k), c.mb, c.steps);
