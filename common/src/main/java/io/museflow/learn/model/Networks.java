@@ -45,9 +45,8 @@ final class Networks {
     static MultiLayerNetwork finish(NeuralNetConfiguration.ListBuilder list, int bodyLayers, long nIn, int targets,
                                     LossKind loss, NetworkOptions options, double dropRate) {
         WeightInit dense = options.init() == InitScheme.TORCH ? WeightInit.UNIFORM : WeightInit.XAVIER;
-        int headIndex = -1;
-        if (options.head() > 0) {
-            headIndex = bodyLayers;
+        boolean head = options.head() > 0;
+        if (head) {
             // TimeDistributed applies the dense layer to every frame (reshaping by the input's own shape;
             // DL4J's RNN/feed-forward preprocessors instead need the network's minibatch size, which
             // not every code path sets).
@@ -56,13 +55,13 @@ final class Networks {
             nIn = options.head();
         }
         FrameOutputLayer out = FrameOutputLayer.of(nIn, targets, loss.create(options.cccReduction()), dense);
-        list.layer(options.head() > 0 ? withDropout(out, dropRate) : out);
+        list.layer(head ? withDropout(out, dropRate) : out);
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
-        if (headIndex >= 0 && options.init() == InitScheme.TORCH) {
+        if (head && options.init() == InitScheme.TORCH) {
             // PyTorch's Linear draws its bias like its weights, in ±1/√fan_in; DL4J starts biases constant.
-            INDArray b = net.getLayer(headIndex).getParam(DefaultParamInitializer.BIAS_KEY);
-            double k = 1.0 / Math.sqrt(net.getLayer(headIndex).getParam(DefaultParamInitializer.WEIGHT_KEY).size(0));
+            INDArray b = net.getLayer(bodyLayers).getParam(DefaultParamInitializer.BIAS_KEY);
+            double k = 1.0 / Math.sqrt(net.getLayer(bodyLayers).getParam(DefaultParamInitializer.WEIGHT_KEY).size(0));
             b.assign(Nd4j.rand(b.dataType(), b.shape()).muli(2 * k).subi(k));
         }
         return net;

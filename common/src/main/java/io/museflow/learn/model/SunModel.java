@@ -33,6 +33,7 @@ public final class SunModel {
             list.layer(Networks.withDropout(lstm, spec.dropRate()));
             nIn = lstm.outputSize();
         }
-        return Networks.finish(list, spec.attentionLayers() + spec.lstmLayers(), nIn, spec.targets(), spec.loss(), spec.options(), spec.dropRate());
+        return Networks.finish(list, spec.attentionLayers() + spec.lstmLayers(), nIn, spec.targets(), spec.loss(),
+                spec.options(), spec.dropRate());
     }
 }
