@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import io.museflow.learn.OffHeap;
+import io.museflow.learn.TwoWay;
 import io.museflow.learn.layers.ExplicitBackpropLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -12,7 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static io.museflow.learn.rnn.MaskedRnnParamInitializer.B;
 import static io.museflow.learn.rnn.MaskedRnnParamInitializer.BACKWARD;
@@ -22,9 +22,18 @@ import static io.museflow.learn.rnn.MaskedRnnParamInitializer.W;
 
 /** The {@link MaskedRnn} layer: DL4J plumbing around {@link RecurrentPass}. */
 public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
+    /** Each direction's buffers, kept from one minibatch to the next (see {@link RecurrentPass}). */
     private RecurrentPass.Cache forwardCache;
     private RecurrentPass.Cache backwardCache;
-    private int[] reversal;
+    /** The layer's per-minibatch host arrays, reused like the caches: no garbage per minibatch. */
+    private double[] layout = new double[0];
+    private double[] epsForward = new double[0];
+    private double[] epsBackward = new double[0];
+    private NativeRows staging;
+
+    private static double[] atLeast(double[] a, int n) {
+        return a.length >= n ? a : new double[n];
+    }
 
     public MaskedRnnImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -39,137 +48,141 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         return new RecurrentPass(layerConf().getCell(), (int) layerConf().getNOut());
     }
 
-    /** Time-major [T, mb, 1] mask; all ones without a mask array. Checks the padding is at the end. */
-    private INDArray timeMajorMask(long mb, long steps) {
+    private NativeRows staging() {
+        if (staging == null) {
+            staging = new NativeRows(dataType);
+        }
+        return staging;
+    }
+
+    /** [mb·T] mask in the input's row order (b·T + t); all ones without a mask array. */
+    private double[] sequenceMask(int mb, int steps) {
         if (maskArray == null) {
-            return Nd4j.ones(dataType, steps, mb, 1);
+            double[] ones = new double[mb * steps];
+            java.util.Arrays.fill(ones, 1.0);
+            return ones;
         }
-        INDArray m = maskArray.castTo(dataType).reshape(mb, steps);
-        return m.transpose().dup('c').reshape('c', steps, mb, 1);
+        if (maskArray.length() != (long) mb * steps) {
+            throw new IllegalArgumentException("MaskedRnn (layer " + index + "): mask of shape "
+                    + java.util.Arrays.toString(maskArray.shape()) + " for " + mb + " sequences of " + steps + " frames");
+        }
+        return NativeRows.read(maskArray.castTo(dataType).reshape('c', mb, steps));
     }
 
     /**
-     * Row permutation of a flattened [T·mb, n] time-major array that reverses each sequence within
-     * its own length (padding stays where it is). Its own inverse.
-     */
-    private static int[] reversal(INDArray mask) {
-        int steps = (int) mask.size(0);
-        int mb = (int) mask.size(1);
-        int[] idx = new int[steps * mb];
-        for (int b = 0; b < mb; b++) {
-            int length = 0;
-            while (length < steps && mask.getDouble(length, b, 0) > 0) {
-                length++;
-            }
-            for (int t = length; t < steps; t++) {
-                if (mask.getDouble(t, b, 0) > 0) {
-                    throw new IllegalArgumentException("bidirectional layer: the mask of sequence " + b
-                            + " has a gap at frame " + length + "; padding must be at the end");
-                }
-            }
-            for (int t = 0; t < steps; t++) {
-                int source = t < length ? length - 1 - t : t;
-                idx[t * mb + b] = source * mb + b;
-            }
-        }
-        return idx;
-    }
-
-    private static INDArray permuteRows(INDArray timeMajor, int[] rows) {
-        long[] s = timeMajor.shape();
-        INDArray flat = timeMajor.reshape('c', s[0] * s[1], s[2]);
-        return Nd4j.pullRows(flat, 1, rows).reshape('c', s[0], s[1], s[2]);
-    }
-
-    /**
-     * The passes run outside DL4J's workspaces: the forward cache must survive until backprop,
-     * while the layer's working-memory workspace is recycled in between. Only the returned
-     * activations and epsilon are copied into the workspaces DL4J expects.
+     * Forward and backward run on the layer's own reusable buffers ({@link RecurrentPass.Cache}),
+     * outside DL4J's workspaces; only the activations and the input gradient are DL4J arrays,
+     * created in the workspaces DL4J expects.
      */
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray result;
         // Input dropout as configured on the layer (DL4J's dropOut(p) takes the KEEP probability).
         applyDropOutIfNecessary(training, workspaceMgr);
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            result = forward(training);
-        }
-        return workspaceMgr.dup(ArrayType.ACTIVATIONS, result);
-    }
-
-    private INDArray forward(boolean training) {
         assertInputSet(false);
         if (input.rank() != 3) {
             throw new IllegalArgumentException("MaskedRnn (layer " + index + ") expects [mb, nIn, T] input, got rank "
                     + input.rank());
         }
-        long mb = input.size(0);
-        long steps = input.size(2);
-        INDArray x = input.castTo(dataType).permute(2, 0, 1).dup('c');
-        INDArray m = timeMajorMask(mb, steps);
+        int mb = (int) input.size(0);
+        int steps = (int) input.size(2);
+        int h = (int) layerConf().getNOut();
+        INDArray contiguous;
+        // A converted or compacted copy must outlive DL4J's working-memory workspace until backprop.
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            contiguous = NativeRows.contiguous(input.castTo(dataType));
+        }
+        INDArray x = contiguous;
+        double[] mask = sequenceMask(mb, steps);
         RecurrentPass pass = pass();
-        RecurrentPass.Cache fwd = pass.forward(x, m, params("", params));
-        INDArray out = fwd.output();
-        RecurrentPass.Cache bwd = null;
-        int[] rev = null;
-        INDArray xReversed = null;
-        INDArray outReversed = null;
-        if (layerConf().isBidirectional()) {
-            rev = reversal(m);
-            xReversed = permuteRows(x, rev);
-            bwd = pass.forward(xReversed, m, params(BACKWARD, params));
-            outReversed = permuteRows(bwd.output(), rev);
-            out = Nd4j.concat(2, out, outReversed);
+        boolean bidirectional = layerConf().isBidirectional();
+        if (forwardCache == null) {
+            forwardCache = new RecurrentPass.Cache();
+            backwardCache = bidirectional ? new RecurrentPass.Cache() : null;
         }
-        INDArray result = out.permute(1, 2, 0).dup('c');
-        OffHeap.release(fwd.output(), bwd == null ? null : bwd.output(), outReversed, out);
-        if (training) {
-            forwardCache = fwd;
-            backwardCache = bwd;
-            reversal = rev;
+        RecurrentPass.Cache ahead = forwardCache;
+        RecurrentPass.Cache back = backwardCache;
+        Runnable forwardDirection = () -> pass.forward(x, mask, false, params("", params), training, ahead);
+        if (bidirectional) {
+            TwoWay.run(forwardDirection, () -> pass.forward(x, mask, true, params(BACKWARD, params), training, back));
         } else {
-            OffHeap.release(x, xReversed);
+            forwardDirection.run();
         }
-        return result;
+        double[] outF = ahead.output();
+        double[] outB = bidirectional ? back.output() : null;
+        int width = bidirectional ? 2 * h : h;
+        // [mb·T, H] rows per direction → DL4J's [mb, width, T].
+        layout = atLeast(layout, mb * width * steps);
+        double[] result = layout;
+        for (int b = 0; b < mb; b++) {
+            for (int t = 0; t < steps; t++) {
+                int row = (b * steps + t) * h;
+                int col = b * width * steps + t;
+                for (int j = 0; j < h; j++) {
+                    result[col + j * steps] = outF[row + j];
+                }
+                if (outB != null) {
+                    for (int j = 0; j < h; j++) {
+                        result[col + (h + j) * steps] = outB[row + j];
+                    }
+                }
+            }
+        }
+        INDArray activations = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                new long[]{mb, width, steps}, 'c');
+        NativeRows.write(result, activations, staging());
+        return activations;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        Pair<Gradient, INDArray> result;
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            result = backward(epsilon);
-        }
-        INDArray eps = backpropDropOutIfPresent(workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, result.getSecond()));
-        return new Pair<>(result.getFirst(), eps);
-    }
-
-    private Pair<Gradient, INDArray> backward(INDArray epsilon) {
-        if (forwardCache == null) {
+        if (forwardCache == null || forwardCache.input() == null) {
             throw new IllegalStateException("MaskedRnn (layer " + index + "): backprop without a training forward pass");
         }
-        long h = layerConf().getNOut();
-        INDArray eps = epsilon.castTo(dataType).permute(2, 0, 1).dup('c');
+        INDArray x = forwardCache.input();
+        int mb = (int) x.size(0);
+        int nIn = (int) x.size(1);
+        int steps = (int) x.size(2);
+        int h = (int) layerConf().getNOut();
+        boolean bidirectional = layerConf().isBidirectional();
+        int width = bidirectional ? 2 * h : h;
+        layout = NativeRows.read(epsilon.castTo(dataType), layout, staging());
+        double[] eps = layout;
+        // DL4J's [mb, width, T] → [mb·T, H] rows per direction.
+        double[] epsF = epsForward = atLeast(epsForward, mb * steps * h);
+        double[] epsB = bidirectional ? (epsBackward = atLeast(epsBackward, mb * steps * h)) : null;
+        for (int b = 0; b < mb; b++) {
+            for (int t = 0; t < steps; t++) {
+                int row = (b * steps + t) * h;
+                int col = b * width * steps + t;
+                for (int j = 0; j < h; j++) {
+                    epsF[row + j] = eps[col + j * steps];
+                }
+                if (epsB != null) {
+                    for (int j = 0; j < h; j++) {
+                        epsB[row + j] = eps[col + (h + j) * steps];
+                    }
+                }
+            }
+        }
         RecurrentPass pass = pass();
         Gradient gradient = new DefaultGradient(gradientsFlattened);
-        INDArray epsF = eps.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, h)).dup('c');
-        RecurrentPass.Gradients gf = pass.backward(forwardCache, epsF, params("", params));
-        store(gradient, "", gf);
-        INDArray dx = gf.dx();
-        OffHeap.release(epsF, forwardCache.input());
-        if (layerConf().isBidirectional()) {
-            INDArray epsB = eps.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(h, 2 * h)).dup('c');
-            INDArray epsBReversed = permuteRows(epsB, reversal);
-            RecurrentPass.Gradients gb = pass.backward(backwardCache, epsBReversed, params(BACKWARD, params));
-            store(gradient, BACKWARD, gb);
-            INDArray dxB = permuteRows(gb.dx(), reversal);
-            dx = dx.add(dxB);
-            OffHeap.release(epsB, epsBReversed, dxB, gb.dx(), gf.dx(), backwardCache.input());
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                new long[]{mb, nIn, steps}, 'c');
+        RecurrentPass.Gradients[] g = new RecurrentPass.Gradients[2];
+        Runnable forwardDirection = () -> g[0] = pass.backward(forwardCache, epsF, params("", params));
+        if (bidirectional) {
+            TwoWay.run(forwardDirection, () -> g[1] = pass.backward(backwardCache, epsB, params(BACKWARD, params)));
+        } else {
+            forwardDirection.run();
         }
-        INDArray epsOut = dx.permute(1, 2, 0).dup('c').castTo(epsilon.dataType());
-        OffHeap.release(eps, dx);
-        forwardCache = null;
-        backwardCache = null;
-        return new Pair<>(gradient, epsOut);
+        store(gradient, "", g[0]);
+        pass.inputGradient(forwardCache, params("", params), dx, false);
+        if (bidirectional) {
+            store(gradient, BACKWARD, g[1]);
+            pass.inputGradient(backwardCache, params(BACKWARD, params), dx, true);
+        }
+        INDArray epsOut = dx.dataType() == epsilon.dataType() ? dx : dx.castTo(epsilon.dataType());
+        return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
     }
 
     private void store(Gradient gradient, String prefix, RecurrentPass.Gradients g) {
@@ -179,5 +192,6 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         if (g.drb() != null) {
             putGradient(gradient, prefix + RB, g.drb());
         }
+        OffHeap.release(g.dw(), g.drw(), g.db(), g.drb());
     }
 }

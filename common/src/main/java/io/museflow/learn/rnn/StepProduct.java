@@ -1,41 +1,43 @@
 package io.museflow.learn.rnn;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * The small matrix product a recurrent step needs ({@code [m, k] × [k, n]}, row-major doubles),
- * straight through OpenBLAS's {@code cblas_dgemm} on native buffers allocated once per pass; the
+ * The small matrix product a recurrent step needs ({@code [m, k] × [k, n]}, row-major), straight
+ * through OpenBLAS on native buffers allocated once per pass, in the network's precision; the
  * right-hand matrix (the recurrent weights) is copied in once. ND4J's BLAS wrapper builds an op
  * object for every call and copies through per-element buffer accessors: a JFR profile of the
  * 4 × BiGRU benchmark had half its Java samples there.
  */
 final class StepProduct implements AutoCloseable {
+    private final DataType type;
     private final int m;
     private final int k;
     private final int n;
-    private final DoublePointer left;
-    private final DoublePointer right;
-    private final DoublePointer result;
+    private final NativeRows left;
+    private final NativeRows right;
+    private final NativeRows result;
 
-    StepProduct(double[] rightRowMajor, int m, int k, int n) {
+    StepProduct(DataType type, double[] rightRowMajor, int m, int k, int n) {
         if (rightRowMajor.length != k * n) {
             throw new IllegalArgumentException("right matrix of " + rightRowMajor.length + " values is not " + k + " × " + n);
         }
+        this.type = type;
         this.m = m;
         this.k = k;
         this.n = n;
-        this.left = new DoublePointer((long) m * k);
-        this.right = new DoublePointer(rightRowMajor);
-        this.result = new DoublePointer((long) m * n);
+        this.left = new NativeRows(type);
+        this.right = new NativeRows(type);
+        this.result = new NativeRows(type);
+        right.put(rightRowMajor, k * n);
+        result.ensure((long) m * n);
     }
 
-    /** {@code out[0, m·n) = a[from, from + m·k) × right}. */
-    void multiply(double[] a, int from, double[] out) {
-        left.position(0).put(a, from, m * k);
-        openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-                openblas_nolapack.CblasNoTrans, m, n, k, 1.0, left, k, right, n, 0.0, result, n);
-        result.position(0).get(out, 0, m * n);
+    /** {@code out[0, m·n) = a[0, m·k) × right}. */
+    void multiply(double[] a, double[] out) {
+        NativeRows.gemm(type, false, false, m, n, k, left.put(a, m * k), 0, k, right.ensure(0), 0, n, 0.0,
+                result.ensure(0), 0, n);
+        result.get(out, m * n);
     }
 
     @Override

@@ -1,0 +1,189 @@
+package io.museflow.learn.rnn;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A native buffer in the network's precision that is kept and reused from one minibatch to the
+ * next, and the matrix products on it. Why: a fresh native array of tens of megabytes is a fresh
+ * mapping, and on a VM its page faults cost more than the product that fills it (JFR at 262 windows
+ * in one batch: a fifth of the 4 × BiGRU epoch in ND4J's buffer allocation). Grown when a larger
+ * minibatch arrives, never shrunk; the values cross to and from Java's double arrays in bulk.
+ */
+final class NativeRows implements AutoCloseable {
+    private final DataType type;
+    private Pointer buffer;
+    private long capacity;
+    private float[] staging = new float[0];
+
+    NativeRows(DataType type) {
+        this.type = checked(type);
+    }
+
+    static DataType checked(DataType type) {
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("museflow's recurrent layers run in FLOAT or DOUBLE, not " + type);
+        }
+        return type;
+    }
+
+    /** The buffer, with room for at least {@code n} values (contents undefined after growth). */
+    Pointer ensure(long n) {
+        if (n > capacity) {
+            close();
+            buffer = type == DataType.FLOAT ? new FloatPointer(n) : new DoublePointer(n);
+            capacity = n;
+        }
+        return buffer;
+    }
+
+    /** Copies {@code src[0, n)} in, converting to the buffer's precision. */
+    Pointer put(double[] src, int n) {
+        Pointer p = ensure(n);
+        if (type == DataType.DOUBLE) {
+            ((DoublePointer) p).position(0).put(src, 0, n);
+        } else {
+            float[] f = staging(n);
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) src[i];
+            }
+            ((FloatPointer) p).position(0).put(f, 0, n);
+        }
+        return p;
+    }
+
+    /** Copies the first {@code n} values out into {@code dst}. */
+    void get(double[] dst, int n) {
+        read(buffer, 0, type, dst, n, this);
+    }
+
+    private float[] staging(int n) {
+        if (staging.length < n) {
+            staging = new float[n];
+        }
+        return staging;
+    }
+
+    @Override
+    public void close() {
+        if (buffer != null) {
+            buffer.close();
+            buffer = null;
+            capacity = 0;
+        }
+    }
+
+    /** An ND4J array's values in c order as doubles, in one bulk copy (small arrays: weights, masks). */
+    static double[] read(INDArray a) {
+        return read(a, null, null);
+    }
+
+    /**
+     * An ND4J array's values in c order as doubles, in one bulk copy; into {@code reuse} when it is
+     * large enough, converting through {@code pool}'s staging array (either may be null).
+     */
+    static double[] read(INDArray a, double[] reuse, NativeRows pool) {
+        INDArray c = contiguous(a);
+        int n = (int) c.length();
+        double[] out = reuse != null && reuse.length >= n ? reuse : new double[n];
+        read(c.data().addressPointer(), start(c), checked(c.dataType()), out, n, pool);
+        return out;
+    }
+
+    /**
+     * Writes {@code src} into an ND4J array (c-order contiguous), converting to its precision
+     * through {@code pool}'s staging array (may be null).
+     */
+    static void write(double[] src, INDArray dst, NativeRows pool) {
+        if (!isContiguous(dst)) {
+            throw new IllegalArgumentException("write target must be a c-order contiguous array");
+        }
+        int n = (int) dst.length();
+        if (checked(dst.dataType()) == DataType.DOUBLE) {
+            new DoublePointer(dst.data().addressPointer()).position(start(dst)).put(src, 0, n);
+        } else {
+            float[] f = pool == null ? new float[n] : pool.staging(n);
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) src[i];
+            }
+            new FloatPointer(dst.data().addressPointer()).position(start(dst)).put(f, 0, n);
+        }
+    }
+
+    private static void read(Pointer base, long offset, DataType type, double[] dst, int n, NativeRows pool) {
+        if (type == DataType.DOUBLE) {
+            new DoublePointer(base).position(offset).get(dst, 0, n);
+        } else {
+            float[] f = pool == null ? new float[n] : pool.staging(n);
+            new FloatPointer(base).position(offset).get(f, 0, n);
+            for (int i = 0; i < n; i++) {
+                dst[i] = f[i];
+            }
+        }
+    }
+
+    /**
+     * Where the array's first element lies relative to its buffer's address pointer. In ND4J
+     * 1.0.0-M2.1 a view's buffer pointer already includes the view's offset (so this is 0 there).
+     */
+    static long start(INDArray a) {
+        return a.offset() - a.data().offset();
+    }
+
+    /** c order, no gaps: the shape's strides are the dense row-major ones. */
+    static boolean isContiguous(INDArray a) {
+        if (a.ordering() != 'c' || a.isEmpty()) {
+            return false;
+        }
+        long[] stride = a.stride();
+        long[] shape = a.shape();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] > 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** {@code a} itself when it is c-order contiguous, otherwise a c-order copy. */
+    static INDArray contiguous(INDArray a) {
+        return isContiguous(a) ? a : a.dup('c');
+    }
+
+    /**
+     * The array's buffer pointer for a BLAS call; its first element is {@link #start} elements
+     * further on (callers add that to their offsets).
+     */
+    static Pointer address(INDArray a) {
+        if (!isContiguous(a)) {
+            throw new IllegalArgumentException("BLAS operand must be a c-order contiguous array");
+        }
+        return a.data().addressPointer();
+    }
+
+    /**
+     * {@code C[cOff…] = op(A[aOff…]) · op(B[bOff…]) + beta · C}, row-major, through OpenBLAS in the
+     * precision {@code type} (offsets in elements; {@code a}, {@code b}, {@code c} of that type).
+     */
+    static void gemm(DataType type, boolean transA, boolean transB, int m, int n, int k,
+                     Pointer a, long aOff, int lda, Pointer b, long bOff, int ldb, double beta,
+                     Pointer c, long cOff, int ldc) {
+        int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        if (type == DataType.FLOAT) {
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, 1f,
+                    new FloatPointer(a).position(aOff), lda, new FloatPointer(b).position(bOff), ldb, (float) beta,
+                    new FloatPointer(c).position(cOff), ldc);
+        } else {
+            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, 1.0,
+                    new DoublePointer(a).position(aOff), lda, new DoublePointer(b).position(bOff), ldb, beta,
+                    new DoublePointer(c).position(cOff), ldc);
+        }
+    }
+}
