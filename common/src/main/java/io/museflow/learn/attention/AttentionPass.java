@@ -1,63 +1,94 @@
 package io.museflow.learn.attention;
 
+import io.museflow.learn.NativeRows;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Sun et al.'s attention block, {@code S = LayerNorm(X + MHA(X))}, over a batch of padded
  * sequences, with explicit backpropagation (DL4J's SelfAttentionLayer returns doubled gradients and
- * swaps fan-in/fan-out: stack.md defects 1 and 5).
+ * swaps fan-in/fan-out: docs/deeplearning4j.md).
  *
  * <p>Layout: rows are {@code b·T + t}, i.e. {@code x} is {@code [mb·T, d]}, the mask {@code [mb·T, 1]}.
- * Projections are one GEMM over all rows; scaled dot-product attention is one batched product over
- * all (sequence, head) pairs, {@code [mb·heads, T, d/heads]}. Padded keys get no attention weight (key padding mask);
- * padded rows of the output are 0. Hence padding changes neither real outputs nor any gradient.
+ * The projections are one ND4J product over all rows. Scaled dot-product attention runs per
+ * (sequence, head) pair straight on those rows: a head is a column block of {@code q}, {@code k},
+ * {@code v} (leading dimension {@code d}), so each pair is a few OpenBLAS calls with no head
+ * split or merge copies, and the softmax is a Java loop over that pair's {@code [T, T]} scores.
+ * The softmax weights live in a native buffer the layer reuses from one minibatch to the next
+ * ({@link Buffers}): ND4J's fresh {@code [mb·heads, T, T]} temporaries cost more in page faults than
+ * the products (JFR, BENCHMARKS.md). Padded keys get no attention weight (key padding mask),
+ * padded queries attend to nothing, padded rows of the output are 0: padding changes neither real
+ * outputs nor any gradient.
  */
 public final class AttentionPass {
-    private static final double MASKED = -1e9;
-
-    /** Inference works on at most this many score elements at a time (64 MB as float). */
-    static final long INFERENCE_SCORE_BUDGET = 16L << 20;
-
     private final int heads;
-    private final long inferenceScoreBudget;
 
     public AttentionPass(int heads) {
-        this(heads, INFERENCE_SCORE_BUDGET);
+        this.heads = heads;
     }
 
-    AttentionPass(int heads, long inferenceScoreBudget) {
-        this.heads = heads;
-        this.inferenceScoreBudget = inferenceScoreBudget;
+    /** What a layer reuses between minibatches: the kept softmax weights and per-pair scratch. */
+    public static final class Buffers implements AutoCloseable {
+        private DataType type;
+        private NativeRows weights;
+        private NativeRows scratch;
+        private double[] pair = new double[0];
+        private double[] pairGrad = new double[0];
+
+        void prepare(DataType t, int steps) {
+            if (weights == null || t != type) {
+                close();
+                type = t;
+                weights = new NativeRows(t);
+                scratch = new NativeRows(t);
+            }
+            int n = steps * steps;
+            if (pair.length < n) {
+                pair = new double[n];
+                pairGrad = new double[n];
+            }
+        }
+
+        @Override
+        public void close() {
+            if (weights != null) {
+                weights.close();
+                scratch.close();
+                weights = null;
+                scratch = null;
+            }
+        }
     }
 
     public static final class Cache {
         final INDArray x;
         final INDArray mask;
+        final double[] rowMask;
         final int mb;
         final int steps;
-        final INDArray q;         // [mb·heads, T, dh], heads split out
+        final INDArray q;         // [mb·T, d]
         final INDArray k;
         final INDArray v;
-        final INDArray weights;   // [mb·heads, T, T] softmax weights; null after inference
+        final Buffers buffers;    // its weights: [mb·heads·T·T] softmax weights while keptWeights
+        final boolean keptWeights;
         final INDArray context;   // [mb·T, d]
         final LayerNormPass.Cache norm;
         final INDArray out;
 
-        Cache(INDArray x, INDArray mask, int mb, int steps, INDArray q, INDArray k, INDArray v, INDArray weights,
-              INDArray context, LayerNormPass.Cache norm, INDArray out) {
+        Cache(INDArray x, INDArray mask, double[] rowMask, int mb, int steps, INDArray q, INDArray k, INDArray v,
+              Buffers buffers, boolean keptWeights, INDArray context, LayerNormPass.Cache norm, INDArray out) {
             this.x = x;
             this.mask = mask;
+            this.rowMask = rowMask;
             this.mb = mb;
             this.steps = steps;
             this.q = q;
             this.k = k;
             this.v = v;
-            this.weights = weights;
+            this.buffers = buffers;
+            this.keptWeights = keptWeights;
             this.context = context;
             this.norm = norm;
             this.out = out;
@@ -73,103 +104,174 @@ public final class AttentionPass {
                             INDArray dbv, INDArray dwo, INDArray dbo, INDArray dGamma, INDArray dBeta) {
     }
 
-    /** {@code [mb·T, heads·dh]} rows → {@code [mb·heads, T, dh]}: one matrix per (sequence, head). */
-    private INDArray splitHeads(INDArray rows, int mb, int steps) {
-        int dh = (int) rows.size(1) / heads;
-        return rows.reshape('c', mb, steps, heads, dh).permute(0, 2, 1, 3).dup('c')
-                .reshape('c', (long) mb * heads, steps, dh);
-    }
-
-    /** Inverse of {@link #splitHeads}. */
-    private INDArray mergeHeads(INDArray perHead, int mb, int steps) {
-        long dh = perHead.size(2);
-        return perHead.reshape('c', mb, heads, steps, dh).permute(0, 2, 1, 3).dup('c')
-                .reshape('c', (long) mb * steps, heads * dh);
-    }
-
-    private static INDArray groups(INDArray perHead, long from, long to) {
-        return perHead.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all());
-    }
-
-    /**
-     * Softmax weights of groups {@code [from, to)}: {@code softmax(Q Kᵀ · scale + keyMask)} over keys.
-     * {@code keyMask} is {@code [mb·heads, T]}: 0 for real keys, a large negative number for padded ones.
-     */
-    private static INDArray weights(INDArray q, INDArray k, INDArray keyMask, long from, long to, double scale) {
-        INDArray scores = Nd4j.matmul(groups(q, from, to), groups(k, from, to), null, false, true, false).muli(scale);
-        INDArray maskRows = keyMask.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-        Nd4j.getExecutioner().exec(new BroadcastAddOp(scores, maskRows, scores, 0, 2));
-        Nd4j.exec(new SoftMax(scores, scores, 2));
-        return scores;
-    }
-
     public Cache forward(INDArray x, INDArray mask, int mb, AttentionParams p) {
-        return forward(x, mask, mb, p, true);
+        return forward(x, mask, mb, p, true, new Buffers());
+    }
+
+    public Cache forward(INDArray x, INDArray mask, int mb, AttentionParams p, boolean keepWeights) {
+        return forward(x, mask, mb, p, keepWeights, new Buffers());
     }
 
     /**
-     * All (sequence, head) pairs are computed as one batched product. For inference
-     * ({@code keepWeights} false) they are taken in chunks whose {@code [T, T]} scores fit a fixed
-     * budget and are released at once: a 6,000-frame video has 36 M scores per head.
+     * With {@code keepWeights} false (inference) only one pair's {@code [T, T]} weights exist at a
+     * time (a 6,000-frame video has 36 M scores per head) and backward is not possible.
      */
-    public Cache forward(INDArray x, INDArray mask, int mb, AttentionParams p, boolean keepWeights) {
+    public Cache forward(INDArray x, INDArray mask, int mb, AttentionParams p, boolean keepWeights, Buffers buffers) {
         int steps = (int) (x.size(0) / mb);
         int d = (int) x.size(1);
         if (d % heads != 0) {
             throw new IllegalArgumentException("model width " + d + " is not divisible by " + heads + " heads");
         }
-        double scale = 1.0 / Math.sqrt((double) d / heads);
-        INDArray q = splitHeads(x.mmul(p.wq()).addiRowVector(p.bq()), mb, steps);
-        INDArray k = splitHeads(x.mmul(p.wk()).addiRowVector(p.bk()), mb, steps);
-        INDArray v = splitHeads(x.mmul(p.wv()).addiRowVector(p.bv()), mb, steps);
-        INDArray keyMask = mask.reshape('c', mb, 1, steps).rsub(1.0).muli(MASKED)
-                .repeat(1, heads).reshape('c', (long) mb * heads, steps);
-        long groupCount = (long) mb * heads;
-        long chunk = keepWeights ? groupCount
-                : Math.max(1, Math.min(groupCount, inferenceScoreBudget / ((long) steps * steps)));
-        INDArray contextPerHead = Nd4j.create(x.dataType(), groupCount, steps, d / heads);
-        INDArray kept = null;
-        for (long from = 0; from < groupCount; from += chunk) {
-            long to = Math.min(groupCount, from + chunk);
-            INDArray a = weights(q, k, keyMask, from, to, scale);
-            Nd4j.matmul(a, groups(v, from, to), groups(contextPerHead, from, to), false, false, false);
-            if (keepWeights) {
-                kept = a;
-            } else {
-                // ND4J frees off-heap memory only when the GC collects the array; release it now.
-                a.close();
+        int dh = d / heads;
+        double scale = 1.0 / Math.sqrt(dh);
+        DataType type = NativeRows.checked(x.dataType());
+        buffers.prepare(type, steps);
+        INDArray q = x.mmul(p.wq()).addiRowVector(p.bq());
+        INDArray k = x.mmul(p.wk()).addiRowVector(p.bk());
+        INDArray v = x.mmul(p.wv()).addiRowVector(p.bv());
+        double[] rowMask = NativeRows.read(mask);
+        INDArray context = Nd4j.createUninitialized(type, new long[]{(long) mb * steps, d}, 'c');
+        long pairSize = (long) steps * steps;
+        Pointer weights = keepWeights ? buffers.weights.ensure((long) mb * heads * pairSize) : buffers.scratch.ensure(pairSize);
+        Pointer qp = NativeRows.address(q);
+        Pointer kp = NativeRows.address(k);
+        Pointer vp = NativeRows.address(v);
+        Pointer cp = NativeRows.address(context);
+        long q0 = NativeRows.start(q);
+        long k0 = NativeRows.start(k);
+        long v0 = NativeRows.start(v);
+        long c0 = NativeRows.start(context);
+        NativeRows weightRows = keepWeights ? buffers.weights : buffers.scratch;
+        double[] a = buffers.pair;
+        for (int b = 0; b < mb; b++) {
+            for (int h = 0; h < heads; h++) {
+                long off = (long) b * steps * d + (long) h * dh;
+                long w0 = keepWeights ? ((long) b * heads + h) * pairSize : 0;
+                NativeRows.gemm(type, false, true, steps, steps, dh, qp, q0 + off, d, kp, k0 + off, d, 0.0,
+                        weights, w0, steps);
+                weightRows.getAt(a, w0, (int) pairSize);
+                softmaxRows(a, rowMask, b * steps, steps, scale);
+                weightRows.putAt(a, w0, (int) pairSize);
+                NativeRows.gemm(type, false, false, steps, dh, steps, weights, w0, steps, vp, v0 + off, d, 0.0,
+                        cp, c0 + off, d);
             }
         }
-        INDArray context = mergeHeads(contextPerHead, mb, steps);
         INDArray residual = context.mmul(p.wo()).addiRowVector(p.bo()).addi(x);
         LayerNormPass.Cache norm = LayerNormPass.normalize(residual);
         INDArray out = LayerNormPass.scale(norm, p.gamma(), p.beta()).muliColumnVector(mask);
-        return new Cache(x, mask, mb, steps, q, k, v, kept, context, norm, out);
+        return new Cache(x, mask, rowMask, mb, steps, q, k, v, buffers, keepWeights, context, norm, out);
+    }
+
+    /**
+     * Softmax over the real keys of each real query row of one pair's scores ({@code s[i·T + j]},
+     * scaled here); weights of padded keys and whole rows of padded queries are 0.
+     */
+    private static void softmaxRows(double[] s, double[] rowMask, int first, int steps, double scale) {
+        for (int i = 0; i < steps; i++) {
+            int row = i * steps;
+            if (rowMask[first + i] == 0) {
+                java.util.Arrays.fill(s, row, row + steps, 0.0);
+                continue;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < steps; j++) {
+                if (rowMask[first + j] != 0) {
+                    max = Math.max(max, s[row + j] * scale);
+                }
+            }
+            double sum = 0;
+            for (int j = 0; j < steps; j++) {
+                double e = rowMask[first + j] != 0 ? Math.exp(s[row + j] * scale - max) : 0.0;
+                s[row + j] = e;
+                sum += e;
+            }
+            double inv = 1.0 / sum;
+            for (int j = 0; j < steps; j++) {
+                s[row + j] *= inv;
+            }
+        }
     }
 
     public Gradients backward(Cache c, INDArray dOut, AttentionParams p) {
-        if (c.weights == null) {
+        if (!c.keptWeights) {
             throw new IllegalStateException("backward needs a forward pass that kept its attention weights");
         }
+        int mb = c.mb;
+        int steps = c.steps;
         int d = (int) c.x.size(1);
-        double scale = 1.0 / Math.sqrt((double) d / heads);
+        int dh = d / heads;
+        double scale = 1.0 / Math.sqrt(dh);
+        DataType type = c.q.dataType();
         INDArray dS = dOut.mulColumnVector(c.mask);
         INDArray[] ln = LayerNormPass.backward(c.norm, dS, p.gamma());
         INDArray dR = ln[0];
         INDArray dwo = c.context.transpose().mmul(dR);
         INDArray dbo = dR.sum(true, 0);
-        INDArray dContext = splitHeads(dR.mmul(p.wo().transpose()), c.mb, c.steps);
-        INDArray a = c.weights;
-        INDArray dA = Nd4j.matmul(dContext, c.v, null, false, true, false);
-        INDArray dv = mergeHeads(Nd4j.matmul(a, dContext, null, true, false, false), c.mb, c.steps);
-        // softmax backward per row: dScores = A ⊙ (dA − Σ_j dA ⊙ A), then the 1/√dh scale.
-        // Σ_j dA_ij·A_ij = Σ_j A_ij (dC_i · v_j) = dC_i · C_i with C = A·V the head's context: a
-        // [groups, T, dh] product instead of one more [groups, T, T] temporary.
-        INDArray rowDot = dContext.mul(splitHeads(c.context, c.mb, c.steps)).sum(2);
-        Nd4j.getExecutioner().exec(new BroadcastSubOp(dA, rowDot, dA, 0, 1));
-        INDArray dScores = dA.muli(a).muli(scale);
-        INDArray dq = mergeHeads(Nd4j.matmul(dScores, c.k), c.mb, c.steps);
-        INDArray dk = mergeHeads(Nd4j.matmul(dScores, c.q, null, true, false, false), c.mb, c.steps);
+        INDArray dContext = dR.mmul(p.wo().transpose());
+        // Softmax backward per row: dScores = A ⊙ (dA − Σ_j dA_ij·A_ij); the sum is dC_i · C_i per
+        // head (Σ_j A_ij (dC_i · v_j) with C = A·V): no second [T, T] product.
+        double[] dC = NativeRows.read(dContext);
+        double[] ctx = NativeRows.read(c.context);
+        double[] rowDot = new double[mb * steps * heads];
+        for (int r = 0; r < mb * steps; r++) {
+            for (int h = 0; h < heads; h++) {
+                double sum = 0;
+                int base = r * d + h * dh;
+                for (int e = 0; e < dh; e++) {
+                    sum += dC[base + e] * ctx[base + e];
+                }
+                rowDot[r * heads + h] = sum;
+            }
+        }
+        long rows = (long) mb * steps;
+        INDArray dq = Nd4j.createUninitialized(type, new long[]{rows, d}, 'c');
+        INDArray dk = Nd4j.createUninitialized(type, new long[]{rows, d}, 'c');
+        INDArray dv = Nd4j.createUninitialized(type, new long[]{rows, d}, 'c');
+        long pairSize = (long) steps * steps;
+        Buffers buffers = c.buffers;
+        Pointer weights = buffers.weights.ensure(0);
+        Pointer scratch = buffers.scratch.ensure(pairSize);
+        Pointer qp = NativeRows.address(c.q);
+        Pointer kp = NativeRows.address(c.k);
+        Pointer vp = NativeRows.address(c.v);
+        Pointer dcp = NativeRows.address(dContext);
+        Pointer dqp = NativeRows.address(dq);
+        Pointer dkp = NativeRows.address(dk);
+        Pointer dvp = NativeRows.address(dv);
+        long q0 = NativeRows.start(c.q);
+        long k0 = NativeRows.start(c.k);
+        long v0 = NativeRows.start(c.v);
+        long dc0 = NativeRows.start(dContext);
+        long dq0 = NativeRows.start(dq);
+        long dk0 = NativeRows.start(dk);
+        long dv0 = NativeRows.start(dv);
+        double[] a = buffers.pair;
+        double[] dA = buffers.pairGrad;
+        for (int b = 0; b < mb; b++) {
+            for (int h = 0; h < heads; h++) {
+                long off = (long) b * steps * d + (long) h * dh;
+                long w0 = ((long) b * heads + h) * pairSize;
+                // dA = dC · Vᵀ, then dScores in place, then dQ = dScores·K, dK = dScoresᵀ·Q, dV = Aᵀ·dC.
+                NativeRows.gemm(type, false, true, steps, steps, dh, dcp, dc0 + off, d, vp, v0 + off, d, 0.0,
+                        scratch, 0, steps);
+                buffers.scratch.getAt(dA, 0, (int) pairSize);
+                buffers.weights.getAt(a, w0, (int) pairSize);
+                for (int i = 0; i < steps; i++) {
+                    double dot = rowDot[(b * steps + i) * heads + h];
+                    int row = i * steps;
+                    for (int j = 0; j < steps; j++) {
+                        dA[row + j] = a[row + j] * (dA[row + j] - dot) * scale;
+                    }
+                }
+                buffers.scratch.putAt(dA, 0, (int) pairSize);
+                NativeRows.gemm(type, false, false, steps, dh, steps, scratch, 0, steps, kp, k0 + off, d, 0.0,
+                        dqp, dq0 + off, d);
+                NativeRows.gemm(type, true, false, steps, dh, steps, scratch, 0, steps, qp, q0 + off, d, 0.0,
+                        dkp, dk0 + off, d);
+                NativeRows.gemm(type, true, false, steps, dh, steps, weights, w0, steps, dcp, dc0 + off, d, 0.0,
+                        dvp, dv0 + off, d);
+            }
+        }
         INDArray xT = c.x.transpose();
         INDArray dx = dR.add(dq.mmul(p.wq().transpose())).addi(dk.mmul(p.wk().transpose()))
                 .addi(dv.mmul(p.wv().transpose()));

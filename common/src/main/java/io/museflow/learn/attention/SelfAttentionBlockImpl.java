@@ -15,6 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /** The {@link SelfAttentionBlock} layer: DL4J plumbing around {@link AttentionPass}. */
 public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionBlock> {
     private AttentionPass.Cache cache;
+    /** Softmax weights and scratch, reused from one minibatch to the next. */
+    private final AttentionPass.Buffers buffers = new AttentionPass.Buffers();
     private INDArray projectedInputRows;
 
     public SelfAttentionBlockImpl(NeuralNetConfiguration conf, DataType dataType) {
@@ -51,7 +53,7 @@ public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionB
                 }
             }
             AttentionPass.Cache c = new AttentionPass(layerConf().getHeads()).forward(x, rowMask(mb, steps), (int) mb,
-                    blockParams(), training);
+                    blockParams(), training, buffers);
             if (training) {
                 cache = c;
                 projectedInputRows = rows;

@@ -1,5 +1,8 @@
 package io.museflow.learn.rnn;
 
+import io.museflow.learn.HostRows;
+import io.museflow.learn.NativeRows;
+
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -26,13 +29,12 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
     private RecurrentPass.Cache forwardCache;
     private RecurrentPass.Cache backwardCache;
     /** The layer's per-minibatch host arrays, reused like the caches: no garbage per minibatch. */
-    private double[] layout = new double[0];
-    private double[] epsForward = new double[0];
-    private double[] epsBackward = new double[0];
-    private NativeRows staging;
+    private HostRows layout;
+    private HostRows epsForward;
+    private HostRows epsBackward;
 
-    private static double[] atLeast(double[] a, int n) {
-        return a.length >= n ? a : new double[n];
+    private HostRows rows(HostRows current) {
+        return current != null ? current : new HostRows(dataType);
     }
 
     public MaskedRnnImpl(NeuralNetConfiguration conf, DataType dataType) {
@@ -46,13 +48,6 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
 
     private RecurrentPass pass() {
         return new RecurrentPass(layerConf().getCell(), (int) layerConf().getNOut());
-    }
-
-    private NativeRows staging() {
-        if (staging == null) {
-            staging = new NativeRows(dataType);
-        }
-        return staging;
     }
 
     /** [mb·T] mask in the input's row order (b·T + t); all ones without a mask array. */
@@ -107,29 +102,15 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         } else {
             forwardDirection.run();
         }
-        double[] outF = ahead.output();
-        double[] outB = bidirectional ? back.output() : null;
+        HostRows outF = ahead.output();
+        HostRows outB = bidirectional ? back.output() : null;
         int width = bidirectional ? 2 * h : h;
-        // [mb·T, H] rows per direction → DL4J's [mb, width, T].
-        layout = atLeast(layout, mb * width * steps);
-        double[] result = layout;
-        for (int b = 0; b < mb; b++) {
-            for (int t = 0; t < steps; t++) {
-                int row = (b * steps + t) * h;
-                int col = b * width * steps + t;
-                for (int j = 0; j < h; j++) {
-                    result[col + j * steps] = outF[row + j];
-                }
-                if (outB != null) {
-                    for (int j = 0; j < h; j++) {
-                        result[col + (h + j) * steps] = outB[row + j];
-                    }
-                }
-            }
-        }
+        // [T·mb, H] rows per direction → DL4J's [mb, width, T].
+        layout = rows(layout).ensure(mb * width * steps);
+        interleave(layout, outF, outB, mb, steps, h, true);
         INDArray activations = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 new long[]{mb, width, steps}, 'c');
-        NativeRows.write(result, activations, staging());
+        layout.store(activations);
         return activations;
     }
 
@@ -145,25 +126,11 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         int h = (int) layerConf().getNOut();
         boolean bidirectional = layerConf().isBidirectional();
         int width = bidirectional ? 2 * h : h;
-        layout = NativeRows.read(epsilon.castTo(dataType), layout, staging());
-        double[] eps = layout;
-        // DL4J's [mb, width, T] → [mb·T, H] rows per direction.
-        double[] epsF = epsForward = atLeast(epsForward, mb * steps * h);
-        double[] epsB = bidirectional ? (epsBackward = atLeast(epsBackward, mb * steps * h)) : null;
-        for (int b = 0; b < mb; b++) {
-            for (int t = 0; t < steps; t++) {
-                int row = (b * steps + t) * h;
-                int col = b * width * steps + t;
-                for (int j = 0; j < h; j++) {
-                    epsF[row + j] = eps[col + j * steps];
-                }
-                if (epsB != null) {
-                    for (int j = 0; j < h; j++) {
-                        epsB[row + j] = eps[col + (h + j) * steps];
-                    }
-                }
-            }
-        }
+        layout = rows(layout).load(epsilon.castTo(dataType));
+        // DL4J's [mb, width, T] → [T·mb, H] rows per direction.
+        HostRows epsF = epsForward = rows(epsForward).ensure(mb * steps * h);
+        HostRows epsB = bidirectional ? (epsBackward = rows(epsBackward).ensure(mb * steps * h)) : null;
+        interleave(layout, epsF, epsB, mb, steps, h, false);
         RecurrentPass pass = pass();
         Gradient gradient = new DefaultGradient(gradientsFlattened);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
@@ -183,6 +150,42 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         }
         INDArray epsOut = dx.dataType() == epsilon.dataType() ? dx : dx.castTo(epsilon.dataType());
         return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
+    }
+
+    /**
+     * Between DL4J's {@code [mb, width, T]} layout and per-direction {@code [T·mb, H]} rows: into
+     * {@code layout} when {@code toLayout}, out of it otherwise ({@code second} null: one direction).
+     */
+    private static void interleave(HostRows layout, HostRows first, HostRows second, int mb, int steps, int h,
+                                   boolean toLayout) {
+        int width = second == null ? h : 2 * h;
+        float[] lHi = layout.hi();
+        float[] lLo = layout.lo();
+        for (int d = 0; d < (second == null ? 1 : 2); d++) {
+            HostRows dir = d == 0 ? first : second;
+            float[] hi = dir.hi();
+            float[] lo = dir.lo();
+            for (int b = 0; b < mb; b++) {
+                for (int t = 0; t < steps; t++) {
+                    int row = (t * mb + b) * h;
+                    int col = b * width * steps + d * h * steps + t;
+                    for (int j = 0; j < h; j++) {
+                        int at = col + j * steps;
+                        if (toLayout) {
+                            lHi[at] = hi[row + j];
+                            if (lLo != null) {
+                                lLo[at] = lo[row + j];
+                            }
+                        } else {
+                            hi[row + j] = lHi[at];
+                            if (lo != null) {
+                                lo[row + j] = lLo[at];
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private void store(Gradient gradient, String prefix, RecurrentPass.Gradients g) {

@@ -1,11 +1,13 @@
 package io.museflow.learn.rnn;
 
+import io.museflow.learn.HostRows;
+import io.museflow.learn.NativeRows;
+
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 
 /**
  * One direction of a masked LSTM or GRU over a minibatch, with explicit backpropagation through
@@ -14,13 +16,17 @@ import java.util.Arrays;
  * <p>Layout: the input is DL4J's {@code [mb, nIn, T]} (c order) and stays where it is: the input
  * projection of every frame is one BLAS product per sequence ({@code x_bᵀ · W}), and so are the
  * input gradient ({@code W · dPre_bᵀ}) and the input weights' gradient ({@code x_b · dPre_b}).
- * Everything a step touches lives in Java arrays in sequence-major rows ({@code row = b·T + t},
- * {@code t} the frame's real time), in double precision; the recurrent weights' gradient is one
- * product after the time loop. A step makes one BLAS call for its recurrent product
- * ({@code h·RW} forward, {@code dRec·RWᵀ} backward, {@link StepProduct}); the gate arithmetic runs
- * as plain loops. The arrays and native buffers are kept in the {@link Cache} and reused by the
- * next minibatch of the same layer: fresh arrays of this size cost more in page faults than the
- * arithmetic that fills them (BENCHMARKS.md).
+ * (The per-sequence products write and read time-major rows through their leading dimension.)
+ * Everything a step touches lives in Java arrays ({@link HostRows}, the network's precision) in
+ * time-major rows ({@code row = t·mb + b}, {@code t} the frame's real time), so a step's rows are
+ * adjacent: sequence-major rows put a step's rows {@code T·G} floats apart, a multiple of 4 KiB that
+ * made every row of a step compete for the same L1 sets (the gate loops ran about twice as slow).
+ * The recurrent weights' gradient is one product after the time loop. A step makes one BLAS call
+ * for its recurrent product ({@code h·RW} forward, {@code dRec·RWᵀ} backward, {@link StepProduct});
+ * the gate arithmetic runs as loops: {@link FloatCells}' vectorized ones for float networks, exact
+ * scalar ones for double networks. The arrays and native buffers are kept in the {@link Cache} and
+ * reused by the next minibatch of the same layer: fresh arrays of this size cost more in page
+ * faults than the arithmetic that fills them (BENCHMARKS.md).
  *
  * <p>Direction: {@code reverse} walks each sequence from its last real frame back to its first
  * (padding must then be at the end); results stay indexed by real time, so the two directions of a
@@ -63,21 +69,21 @@ public final class RecurrentPass {
         private boolean training;
         private double[] mask = new double[0];   // [mb·T]
         private int[] lengths = new int[0];      // real frames per sequence (reverse only)
-        private double[] pre = new double[0];    // [mb·T·G] x·W, then (backward) dPre
-        private double[] gates = new double[0];  // [mb·T·G] activated gates
-        private double[] hPrev = new double[0];  // [mb·T·H] state entering each step
-        private double[] aux = new double[0];    // LSTM: cell entering each step; GRU: RW_n·h + rb_n
-        private double[] tanhC = new double[0];  // LSTM: tanh of the new cell
-        private double[] out = new double[0];    // [mb·T·H]
-        private double[] dRec = new double[0];   // GRU backward: gradient at the recurrent product
+        private HostRows pre;    // [mb·T·G] x·W, then (backward) dPre
+        private HostRows gates;  // [mb·T·G] activated gates
+        private HostRows hPrev;  // [mb·T·H] state entering each step
+        private HostRows aux;    // LSTM: cell entering each step; GRU: RW_n·h + rb_n
+        private HostRows tanhC;  // LSTM: tanh of the new cell
+        private HostRows out;    // [mb·T·H]
+        private HostRows dRec;   // GRU backward: gradient at the recurrent product
         private NativeRows left;
         private NativeRows right;
         private NativeRows rows;
         private NativeRows recRows;
         private boolean backwardDone;
 
-        /** The output of the last forward pass, {@code [mb·T·H]} with {@code row = b·T + t}. */
-        public double[] output() {
+        /** The output of the last forward pass, {@code [T·mb·H]} with {@code row = t·mb + b}. */
+        public HostRows output() {
             return out;
         }
 
@@ -93,6 +99,13 @@ public final class RecurrentPass {
                 right = new NativeRows(type);
                 rows = new NativeRows(type);
                 recRows = new NativeRows(type);
+                pre = new HostRows(type);
+                gates = new HostRows(type);
+                hPrev = new HostRows(type);
+                aux = new HostRows(type);
+                tanhC = new HostRows(type);
+                out = new HostRows(type);
+                dRec = new HostRows(type);
                 this.type = type;
             }
         }
@@ -135,10 +148,6 @@ public final class RecurrentPass {
         }
         double e = Math.exp(2 * v);
         return (e - 1) / (e + 1);
-    }
-
-    private static double[] atLeast(double[] a, int n) {
-        return a.length >= n ? a : new double[n];
     }
 
     /**
@@ -204,39 +213,77 @@ public final class RecurrentPass {
         long x0 = NativeRows.start(xc);
         for (int b = 0; b < mb; b++) {
             NativeRows.gemm(type, true, false, steps, g, nIn, xp, x0 + (long) b * nIn * steps, steps, w, 0, g,
-                    0.0, pre, (long) b * steps * g, g);
+                    0.0, pre, (long) b * g, mb * g);
         }
-        k.pre = atLeast(k.pre, rowsTotal * g);
-        k.rows.get(k.pre, rowsTotal * g);
+        k.pre.load(pre, 0, rowsTotal * g);
         double[] bias = NativeRows.read(p.b());
         double[] rb = p.rb() == null ? null : NativeRows.read(p.rb());
-        double[] preArr = k.pre;
+        float[] preHi = k.pre.hi();
+        float[] preLo = k.pre.lo();
         double[] m = mask;
-        k.out = atLeast(k.out, rowsTotal * h);
-        double[] out = k.out;
-        double[] gates = null;
-        double[] hPrev = null;
-        double[] aux = null;
-        double[] tanhC = null;
+        float[] outHi = k.out.ensure(rowsTotal * h).hi();
+        float[] outLo = k.out.lo();
+        float[] gHi = null;
+        float[] gLo = null;
+        float[] hpHi = null;
+        float[] hpLo = null;
+        float[] auxHi = null;
+        float[] auxLo = null;
+        float[] tcHi = null;
+        float[] tcLo = null;
         if (training) {
-            gates = k.gates = atLeast(k.gates, rowsTotal * g);
-            hPrev = k.hPrev = atLeast(k.hPrev, rowsTotal * h);
-            aux = k.aux = atLeast(k.aux, rowsTotal * h);
+            gHi = k.gates.ensure(rowsTotal * g).hi();
+            gLo = k.gates.lo();
+            hpHi = k.hPrev.ensure(rowsTotal * h).hi();
+            hpLo = k.hPrev.lo();
+            auxHi = k.aux.ensure(rowsTotal * h).hi();
+            auxLo = k.aux.lo();
             if (cell == CellType.LSTM) {
-                tanhC = k.tanhC = atLeast(k.tanhC, rowsTotal * h);
+                tcHi = k.tanhC.ensure(rowsTotal * h).hi();
+                tcLo = k.tanhC.lo();
             }
         }
-        double[] state = new double[mb * h];
-        double[] cellState = new double[mb * h];
+        // Float networks take FloatCells' vectorized loops, double networks the exact scalar ones.
+        boolean fast = type == DataType.FLOAT;
+        double[] state = fast ? null : new double[mb * h];
+        double[] cellState = fast ? null : new double[mb * h];
+        float[] stateF = fast ? new float[mb * h] : null;
+        float[] cellF = fast ? new float[mb * h] : null;
+        float[] biasF = fast ? floats(bias) : null;
+        float[] rbF = fast && rb != null ? floats(rb) : null;
+        float[] scratch = fast ? new float[5 * h] : null;
         boolean blas = mb >= blasMinBatch;
         double[] rw = NativeRows.read(p.rw());
-        double[] recAll = new double[mb * g];
+        float[] rwF = fast ? floats(rw) : null;
+        HostRows rec = new HostRows(type).ensure(mb * g);
+        float[] recHi = rec.hi();
+        float[] recLo = rec.lo();
+        double[] recLoops = blas || fast ? null : new double[mb * g];
         try (StepProduct product = blas ? new StepProduct(type, rw, mb, h, g) : null) {
             for (int s = 0; s < steps; s++) {
                 if (blas) {
-                    product.multiply(state, recAll);
+                    if (fast) {
+                        product.multiply(stateF, rec);
+                    } else {
+                        product.multiply(state, rec);
+                    }
+                } else if (fast) {
+                    java.util.Arrays.fill(recHi, 0, mb * g, 0f);
+                    for (int b = 0; b < mb; b++) {
+                        if (m[b * steps + time(k, s, b)] == 0) {
+                            continue;
+                        }
+                        for (int u = 0; u < h; u++) {
+                            float hu = stateF[b * h + u];
+                            int base = u * g;
+                            int out0 = b * g;
+                            for (int j = 0; j < g; j++) {
+                                recHi[out0 + j] += hu * rwF[base + j];
+                            }
+                        }
+                    }
                 } else {
-                    Arrays.fill(recAll, 0);
+                    java.util.Arrays.fill(recLoops, 0);
                     for (int b = 0; b < mb; b++) {
                         if (m[b * steps + time(k, s, b)] == 0) {
                             continue;
@@ -246,65 +293,54 @@ public final class RecurrentPass {
                             int base = u * g;
                             int out0 = b * g;
                             for (int j = 0; j < g; j++) {
-                                recAll[out0 + j] += hu * rw[base + j];
+                                recLoops[out0 + j] += hu * rw[base + j];
                             }
                         }
                     }
+                    for (int i = 0; i < recLoops.length; i++) {
+                        HostRows.set(recHi, recLo, i, recLoops[i]);
+                    }
                 }
                 for (int b = 0; b < mb; b++) {
-                    int row = b * steps + time(k, s, b);
+                    int t = time(k, s, b);
+                    int row = t * mb + b;
                     int ph = row * h;
-                    if (m[row] == 0) {
+                    if (m[b * steps + t] == 0) {
                         // Padded: state carried, output 0; rows read by later products are zeroed
                         // because the buffers are reused.
-                        Arrays.fill(out, ph, ph + h, 0.0);
+                        k.out.clear(ph, ph + h);
                         if (training) {
-                            Arrays.fill(hPrev, ph, ph + h, 0.0);
+                            k.hPrev.clear(ph, ph + h);
                         }
                         continue;
                     }
                     int rb0 = b * g;
                     int pg = row * g;
                     int sb = b * h;
+                    if (fast) {
+                        if (training) {
+                            System.arraycopy(stateF, sb, hpHi, ph, h);
+                        }
+                        if (cell == CellType.GRU) {
+                            FloatCells.gru(h, pg, ph, rb0, sb, preHi, biasF, recHi, rbF, stateF, training, gHi, auxHi,
+                                    outHi, scratch);
+                        } else {
+                            FloatCells.lstm(h, pg, ph, rb0, sb, preHi, biasF, recHi, stateF, cellF, training, gHi, auxHi,
+                                    tcHi, outHi, scratch);
+                        }
+                        continue;
+                    }
                     if (training) {
-                        System.arraycopy(state, sb, hPrev, ph, h);
+                        for (int j = 0; j < h; j++) {
+                            HostRows.set(hpHi, hpLo, ph + j, state[sb + j]);
+                        }
                     }
                     if (cell == CellType.GRU) {
-                        for (int j = 0; j < h; j++) {
-                            double r = sigmoid(preArr[pg + j] + bias[j] + recAll[rb0 + j] + rb[j]);
-                            double z = sigmoid(preArr[pg + h + j] + bias[h + j] + recAll[rb0 + h + j] + rb[h + j]);
-                            double recN = recAll[rb0 + 2 * h + j] + rb[2 * h + j];
-                            double n = tanh(preArr[pg + 2 * h + j] + bias[2 * h + j] + r * recN);
-                            double hNew = (1 - z) * n + z * state[sb + j];
-                            if (training) {
-                                gates[pg + j] = r;
-                                gates[pg + h + j] = z;
-                                gates[pg + 2 * h + j] = n;
-                                aux[ph + j] = recN;
-                            }
-                            state[sb + j] = hNew;
-                            out[ph + j] = hNew;
-                        }
+                        gruRow(h, pg, ph, rb0, sb, preHi, preLo, bias, recHi, recLo, rb, state, training, gHi, gLo,
+                                auxHi, auxLo, outHi, outLo);
                     } else {
-                        for (int j = 0; j < h; j++) {
-                            double i = sigmoid(preArr[pg + j] + bias[j] + recAll[rb0 + j]);
-                            double f = sigmoid(preArr[pg + h + j] + bias[h + j] + recAll[rb0 + h + j]);
-                            double gg = tanh(preArr[pg + 2 * h + j] + bias[2 * h + j] + recAll[rb0 + 2 * h + j]);
-                            double o = sigmoid(preArr[pg + 3 * h + j] + bias[3 * h + j] + recAll[rb0 + 3 * h + j]);
-                            double c = f * cellState[sb + j] + i * gg;
-                            double tc = tanh(c);
-                            if (training) {
-                                gates[pg + j] = i;
-                                gates[pg + h + j] = f;
-                                gates[pg + 2 * h + j] = gg;
-                                gates[pg + 3 * h + j] = o;
-                                aux[ph + j] = cellState[sb + j];
-                                tanhC[ph + j] = tc;
-                            }
-                            cellState[sb + j] = c;
-                            state[sb + j] = o * tc;
-                            out[ph + j] = o * tc;
-                        }
+                        lstmRow(h, pg, ph, rb0, sb, preHi, preLo, bias, recHi, recLo, state, cellState, training, gHi,
+                                gLo, auxHi, auxLo, tcHi, tcLo, outHi, outLo);
                     }
                 }
             }
@@ -312,12 +348,137 @@ public final class RecurrentPass {
         return k;
     }
 
+    private static float[] floats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+
+    // One sequence's step of each cell, forward and backward: small methods the JIT compiles on
+    // their own (the same loops inlined into the pass's long time loop ran about twice as slow).
+
+    private static void gruRow(int h, int pg, int ph, int rb0, int sb, float[] preHi, float[] preLo, double[] bias,
+                               float[] recHi, float[] recLo, double[] rb, double[] state, boolean training,
+                               float[] gHi, float[] gLo, float[] auxHi, float[] auxLo, float[] outHi, float[] outLo) {
+        for (int j = 0; j < h; j++) {
+            double r = sigmoid(HostRows.at(preHi, preLo, pg + j) + bias[j] + HostRows.at(recHi, recLo, rb0 + j) + rb[j]);
+            double z = sigmoid(HostRows.at(preHi, preLo, pg + h + j) + bias[h + j]
+                    + HostRows.at(recHi, recLo, rb0 + h + j) + rb[h + j]);
+            double recN = HostRows.at(recHi, recLo, rb0 + 2 * h + j) + rb[2 * h + j];
+            double n = tanh(HostRows.at(preHi, preLo, pg + 2 * h + j) + bias[2 * h + j] + r * recN);
+            double hNew = (1 - z) * n + z * state[sb + j];
+            if (training) {
+                HostRows.set(gHi, gLo, pg + j, r);
+                HostRows.set(gHi, gLo, pg + h + j, z);
+                HostRows.set(gHi, gLo, pg + 2 * h + j, n);
+                HostRows.set(auxHi, auxLo, ph + j, recN);
+            }
+            state[sb + j] = hNew;
+            HostRows.set(outHi, outLo, ph + j, hNew);
+        }
+    }
+
+    private static void lstmRow(int h, int pg, int ph, int rb0, int sb, float[] preHi, float[] preLo, double[] bias,
+                                float[] recHi, float[] recLo, double[] state, double[] cellState, boolean training,
+                                float[] gHi, float[] gLo, float[] auxHi, float[] auxLo, float[] tcHi, float[] tcLo,
+                                float[] outHi, float[] outLo) {
+        for (int j = 0; j < h; j++) {
+            double i = sigmoid(HostRows.at(preHi, preLo, pg + j) + bias[j] + HostRows.at(recHi, recLo, rb0 + j));
+            double f = sigmoid(HostRows.at(preHi, preLo, pg + h + j) + bias[h + j]
+                    + HostRows.at(recHi, recLo, rb0 + h + j));
+            double gg = tanh(HostRows.at(preHi, preLo, pg + 2 * h + j) + bias[2 * h + j]
+                    + HostRows.at(recHi, recLo, rb0 + 2 * h + j));
+            double o = sigmoid(HostRows.at(preHi, preLo, pg + 3 * h + j) + bias[3 * h + j]
+                    + HostRows.at(recHi, recLo, rb0 + 3 * h + j));
+            double c = f * cellState[sb + j] + i * gg;
+            double tc = tanh(c);
+            if (training) {
+                HostRows.set(gHi, gLo, pg + j, i);
+                HostRows.set(gHi, gLo, pg + h + j, f);
+                HostRows.set(gHi, gLo, pg + 2 * h + j, gg);
+                HostRows.set(gHi, gLo, pg + 3 * h + j, o);
+                HostRows.set(auxHi, auxLo, ph + j, cellState[sb + j]);
+                HostRows.set(tcHi, tcLo, ph + j, tc);
+            }
+            cellState[sb + j] = c;
+            state[sb + j] = o * tc;
+            HostRows.set(outHi, outLo, ph + j, o * tc);
+        }
+    }
+
+    private static void gruRowBackward(int h, int pg, int ph, int sg, int sb, double[] dh, float[] doHi, float[] doLo,
+                                       float[] gHi, float[] gLo, float[] hpHi, float[] hpLo, float[] auxHi,
+                                       float[] auxLo, float[] dpHi, float[] dpLo, float[] drHi, float[] drLo,
+                                       float[] srHi, float[] srLo, double[] db, double[] drb) {
+        for (int j = 0; j < h; j++) {
+            double dht = dh[sb + j] + HostRows.at(doHi, doLo, ph + j);
+            double r = HostRows.at(gHi, gLo, pg + j);
+            double z = HostRows.at(gHi, gLo, pg + h + j);
+            double n = HostRows.at(gHi, gLo, pg + 2 * h + j);
+            double hp = HostRows.at(hpHi, hpLo, ph + j);
+            double dn = dht * (1 - z) * (1 - n * n);
+            double dz = dht * (hp - n) * z * (1 - z);
+            double dr = dn * HostRows.at(auxHi, auxLo, ph + j) * r * (1 - r);
+            HostRows.set(dpHi, dpLo, pg + j, dr);
+            HostRows.set(dpHi, dpLo, pg + h + j, dz);
+            HostRows.set(dpHi, dpLo, pg + 2 * h + j, dn);
+            HostRows.set(drHi, drLo, pg + j, dr);
+            HostRows.set(drHi, drLo, pg + h + j, dz);
+            HostRows.set(drHi, drLo, pg + 2 * h + j, dn * r);
+            HostRows.set(srHi, srLo, sg + j, dr);
+            HostRows.set(srHi, srLo, sg + h + j, dz);
+            HostRows.set(srHi, srLo, sg + 2 * h + j, dn * r);
+            db[j] += dr;
+            db[h + j] += dz;
+            db[2 * h + j] += dn;
+            drb[j] += dr;
+            drb[h + j] += dz;
+            drb[2 * h + j] += dn * r;
+            dh[sb + j] = dht * z; // the z·h_prev path; the recurrent products follow
+        }
+    }
+
+    private static void lstmRowBackward(int h, int pg, int ph, int sg, int sb, double[] dh, double[] dc, float[] doHi,
+                                        float[] doLo, float[] gHi, float[] gLo, float[] tcHi, float[] tcLo,
+                                        float[] auxHi, float[] auxLo, float[] dpHi, float[] dpLo, float[] srHi,
+                                        float[] srLo, double[] db) {
+        for (int j = 0; j < h; j++) {
+            double dht = dh[sb + j] + HostRows.at(doHi, doLo, ph + j);
+            double i = HostRows.at(gHi, gLo, pg + j);
+            double f = HostRows.at(gHi, gLo, pg + h + j);
+            double gg = HostRows.at(gHi, gLo, pg + 2 * h + j);
+            double o = HostRows.at(gHi, gLo, pg + 3 * h + j);
+            double tc = HostRows.at(tcHi, tcLo, ph + j);
+            double dct = dc[sb + j] + dht * o * (1 - tc * tc);
+            double di = dct * gg * i * (1 - i);
+            double df = dct * HostRows.at(auxHi, auxLo, ph + j) * f * (1 - f);
+            double dg = dct * i * (1 - gg * gg);
+            double dO = dht * tc * o * (1 - o);
+            HostRows.set(dpHi, dpLo, pg + j, di);
+            HostRows.set(dpHi, dpLo, pg + h + j, df);
+            HostRows.set(dpHi, dpLo, pg + 2 * h + j, dg);
+            HostRows.set(dpHi, dpLo, pg + 3 * h + j, dO);
+            HostRows.set(srHi, srLo, sg + j, di);
+            HostRows.set(srHi, srLo, sg + h + j, df);
+            HostRows.set(srHi, srLo, sg + 2 * h + j, dg);
+            HostRows.set(srHi, srLo, sg + 3 * h + j, dO);
+            db[j] += di;
+            db[h + j] += df;
+            db[2 * h + j] += dg;
+            db[3 * h + j] += dO;
+            dc[sb + j] = dct * f;
+            dh[sb + j] = 0;
+        }
+    }
+
     /**
      * Backpropagates {@code dOut} ({@code [mb·T·H]}, rows like the output) through the direction's
      * last forward pass and returns the weight gradients; then {@link #inputGradient} gives the
      * input's. The two directions of a layer may run this concurrently (separate caches).
      */
-    public Gradients backward(Cache k, double[] dOut, RnnParams p) {
+    public Gradients backward(Cache k, HostRows dOut, RnnParams p) {
         if (!k.training || k.x == null || k.backwardDone) {
             throw new IllegalStateException("backward without a training forward pass");
         }
@@ -330,86 +491,105 @@ public final class RecurrentPass {
         DataType type = k.x.dataType();
         boolean blas = mb >= blasMinBatch;
         double[] rwT = NativeRows.read(p.rw().transpose().dup('c')); // [G, H]
-        double[] dPre = k.pre; // the projection is not needed any more: reuse its rows
-        double[] dRec = dPre;  // LSTM: the same gradient
-        if (cell == CellType.GRU) {
-            k.dRec = atLeast(k.dRec, rowsTotal * g);
-            dRec = k.dRec;
-        }
-        double[] dh = new double[mb * h];
-        double[] dc = new double[mb * h];
-        double[] stepRec = new double[mb * g];
-        double[] add = new double[mb * h];
+        // The projection is not needed any more: its rows take dPre. LSTM: dRec is dPre.
+        HostRows dPreRows = k.pre;
+        HostRows dRecRows = cell == CellType.GRU ? k.dRec.ensure(rowsTotal * g) : dPreRows;
+        float[] dpHi = dPreRows.hi();
+        float[] dpLo = dPreRows.lo();
+        float[] drHi = dRecRows.hi();
+        float[] drLo = dRecRows.lo();
+        float[] doHi = dOut.hi();
+        float[] doLo = dOut.lo();
+        float[] gHi = k.gates.hi();
+        float[] gLo = k.gates.lo();
+        float[] auxHi = k.aux.hi();
+        float[] auxLo = k.aux.lo();
+        float[] hpHi = k.hPrev.hi();
+        float[] hpLo = k.hPrev.lo();
+        float[] tcHi = cell == CellType.LSTM ? k.tanhC.hi() : null;
+        float[] tcLo = cell == CellType.LSTM ? k.tanhC.lo() : null;
+        boolean fast = type == DataType.FLOAT;
+        double[] dh = fast ? null : new double[mb * h];
+        double[] dc = fast ? null : new double[mb * h];
+        float[] dhF = fast ? new float[mb * h] : null;
+        float[] dcF = fast ? new float[mb * h] : null;
+        float[] dbF = fast ? new float[g] : null;
+        float[] drbF = fast && cell == CellType.GRU ? new float[g] : null;
+        float[] rwTF = fast ? floats(rwT) : null;
+        float[] scratch = fast ? new float[h] : null;
+        HostRows stepRec = new HostRows(type).ensure(mb * g);
+        float[] srHi = stepRec.hi();
+        float[] srLo = stepRec.lo();
+        HostRows add = new HostRows(type).ensure(mb * h);
         double[] mask = k.mask;
-        double[] gates = k.gates;
-        double[] aux = k.aux;
-        double[] hPrev = k.hPrev;
-        double[] tanhC = k.tanhC;
+        double[] db = new double[g];
+        double[] drb = cell == CellType.GRU ? new double[g] : null;
         try (StepProduct product = blas ? new StepProduct(type, rwT, mb, g, h) : null) {
             for (int s = steps - 1; s >= 0; s--) {
                 for (int b = 0; b < mb; b++) {
-                    int row = b * steps + time(k, s, b);
+                    int t = time(k, s, b);
+                    int row = t * mb + b;
                     int pg = row * g;
                     int ph = row * h;
                     int sg = b * g;
                     int sb = b * h;
-                    if (mask[row] == 0) {
+                    if (mask[b * steps + t] == 0) {
                         // padded: dh and dc pass through unchanged; reused rows are cleared
-                        Arrays.fill(dPre, pg, pg + g, 0.0);
-                        if (dRec != dPre) {
-                            Arrays.fill(dRec, pg, pg + g, 0.0);
+                        dPreRows.clear(pg, pg + g);
+                        if (dRecRows != dPreRows) {
+                            dRecRows.clear(pg, pg + g);
                         }
-                        Arrays.fill(stepRec, sg, sg + g, 0.0);
+                        stepRec.clear(sg, sg + g);
                         continue;
                     }
-                    if (cell == CellType.GRU) {
-                        for (int j = 0; j < h; j++) {
-                            double dht = dh[sb + j] + dOut[ph + j];
-                            double r = gates[pg + j];
-                            double z = gates[pg + h + j];
-                            double n = gates[pg + 2 * h + j];
-                            double hp = hPrev[ph + j];
-                            double dn = dht * (1 - z) * (1 - n * n);
-                            double dz = dht * (hp - n) * z * (1 - z);
-                            double dr = dn * aux[ph + j] * r * (1 - r);
-                            dPre[pg + j] = dr;
-                            dPre[pg + h + j] = dz;
-                            dPre[pg + 2 * h + j] = dn;
-                            dRec[pg + j] = dr;
-                            dRec[pg + h + j] = dz;
-                            dRec[pg + 2 * h + j] = dn * r;
-                            dh[sb + j] = dht * z; // the z·h_prev path; the recurrent products follow
+                    if (fast) {
+                        if (cell == CellType.GRU) {
+                            FloatCells.gruBackward(h, pg, ph, sg, sb, dhF, doHi, gHi, hpHi, auxHi, dpHi, drHi, srHi, dbF,
+                                    drbF);
+                        } else {
+                            FloatCells.lstmBackward(h, pg, ph, sg, sb, dhF, dcF, doHi, gHi, tcHi, auxHi, dpHi, srHi, dbF,
+                                    scratch);
                         }
+                    } else if (cell == CellType.GRU) {
+                        gruRowBackward(h, pg, ph, sg, sb, dh, doHi, doLo, gHi, gLo, hpHi, hpLo, auxHi, auxLo, dpHi, dpLo,
+                                drHi, drLo, srHi, srLo, db, drb);
                     } else {
-                        for (int j = 0; j < h; j++) {
-                            double dht = dh[sb + j] + dOut[ph + j];
-                            double i = gates[pg + j];
-                            double f = gates[pg + h + j];
-                            double gg = gates[pg + 2 * h + j];
-                            double o = gates[pg + 3 * h + j];
-                            double tc = tanhC[ph + j];
-                            double dct = dc[sb + j] + dht * o * (1 - tc * tc);
-                            dPre[pg + j] = dct * gg * i * (1 - i);
-                            dPre[pg + h + j] = dct * aux[ph + j] * f * (1 - f);
-                            dPre[pg + 2 * h + j] = dct * i * (1 - gg * gg);
-                            dPre[pg + 3 * h + j] = dht * tc * o * (1 - o);
-                            dc[sb + j] = dct * f;
-                            dh[sb + j] = 0;
-                        }
+                        lstmRowBackward(h, pg, ph, sg, sb, dh, dc, doHi, doLo, gHi, gLo, tcHi, tcLo, auxHi, auxLo, dpHi,
+                                dpLo, srHi, srLo, db);
                     }
-                    System.arraycopy(dRec, pg, stepRec, sg, g);
                 }
                 // dh_prev += dRec_s · RWᵀ for the whole step (padded sequences contribute 0).
                 if (blas) {
                     product.multiply(stepRec, add);
-                    for (int i = 0; i < dh.length; i++) {
-                        dh[i] += add[i];
+                    float[] addHi = add.hi();
+                    float[] addLo = add.lo();
+                    if (fast) {
+                        for (int i = 0; i < dhF.length; i++) {
+                            dhF[i] += addHi[i];
+                        }
+                    } else {
+                        for (int i = 0; i < dh.length; i++) {
+                            dh[i] += HostRows.at(addHi, addLo, i);
+                        }
+                    }
+                } else if (fast) {
+                    for (int b = 0; b < mb; b++) {
+                        int sg = b * g;
+                        for (int j = 0; j < g; j++) {
+                            float d = srHi[sg + j];
+                            if (d != 0) {
+                                int base = j * h;
+                                for (int u = 0; u < h; u++) {
+                                    dhF[b * h + u] += d * rwTF[base + u];
+                                }
+                            }
+                        }
                     }
                 } else {
                     for (int b = 0; b < mb; b++) {
                         int sg = b * g;
                         for (int j = 0; j < g; j++) {
-                            double d = stepRec[sg + j];
+                            double d = HostRows.at(srHi, srLo, sg + j);
                             if (d != 0) {
                                 int base = j * h;
                                 for (int u = 0; u < h; u++) {
@@ -421,10 +601,17 @@ public final class RecurrentPass {
                 }
             }
         }
-        double[] db = columnSums(dPre, rowsTotal, g);
-        double[] drb = cell == CellType.GRU ? columnSums(dRec, rowsTotal, g) : null;
+        if (fast) {
+            for (int j = 0; j < g; j++) {
+                db[j] = dbF[j];
+                if (drb != null) {
+                    drb[j] = drbF[j];
+                }
+            }
+        }
         // The weight gradients: BLAS products over all rows.
-        Pointer dPreN = k.rows.put(dPre, rowsTotal * g);
+        Pointer dPreN = k.rows.ensure((long) rowsTotal * g);
+        dPreRows.store(dPreN, 0, rowsTotal * g);
         Pointer xp = NativeRows.address(k.x);
         long x0 = NativeRows.start(k.x);
         INDArray dw = Nd4j.createUninitialized(type, new long[]{nIn, g}, 'c');
@@ -432,10 +619,15 @@ public final class RecurrentPass {
         long dw0 = NativeRows.start(dw);
         for (int b = 0; b < mb; b++) {
             NativeRows.gemm(type, false, false, nIn, g, steps, xp, x0 + (long) b * nIn * steps, steps,
-                    dPreN, (long) b * steps * g, g, b == 0 ? 0.0 : 1.0, dwp, dw0, g);
+                    dPreN, (long) b * g, mb * g, b == 0 ? 0.0 : 1.0, dwp, dw0, g);
         }
-        Pointer dRecN = cell == CellType.GRU ? k.recRows.put(dRec, rowsTotal * g) : dPreN;
-        Pointer hPrevN = k.left.put(hPrev, rowsTotal * h);
+        Pointer dRecN = dPreN;
+        if (cell == CellType.GRU) {
+            dRecN = k.recRows.ensure((long) rowsTotal * g);
+            dRecRows.store(dRecN, 0, rowsTotal * g);
+        }
+        Pointer hPrevN = k.left.ensure((long) rowsTotal * h);
+        k.hPrev.store(hPrevN, 0, rowsTotal * h);
         INDArray drw = Nd4j.createUninitialized(type, new long[]{h, g}, 'c');
         NativeRows.gemm(type, true, false, h, g, rowsTotal, hPrevN, 0, h, dRecN, 0, g, 0.0,
                 NativeRows.address(drw), NativeRows.start(drw), g);
@@ -469,21 +661,10 @@ public final class RecurrentPass {
         Pointer dxp = NativeRows.address(dx);
         long dx0 = NativeRows.start(dx);
         for (int b = 0; b < mb; b++) {
-            NativeRows.gemm(type, false, true, nIn, steps, g, w, 0, g, dPreN, (long) b * steps * g, g,
+            NativeRows.gemm(type, false, true, nIn, steps, g, w, 0, g, dPreN, (long) b * g, mb * g,
                     accumulate ? 1.0 : 0.0, dxp, dx0 + (long) b * nIn * steps, steps);
         }
         k.x = null; // one backward per forward; the input is the caller's again
         k.backwardDone = false;
-    }
-
-    private static double[] columnSums(double[] rowMajor, int rows, int cols) {
-        double[] sums = new double[cols];
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            for (int c = 0; c < cols; c++) {
-                sums[c] += rowMajor[base + c];
-            }
-        }
-        return sums;
     }
 }

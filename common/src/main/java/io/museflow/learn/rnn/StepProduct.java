@@ -1,5 +1,7 @@
 package io.museflow.learn.rnn;
 
+import io.museflow.learn.HostRows;
+import io.museflow.learn.NativeRows;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -30,14 +32,31 @@ final class StepProduct implements AutoCloseable {
         this.right = new NativeRows(type);
         this.result = new NativeRows(type);
         right.put(rightRowMajor, k * n);
+        left.ensure((long) m * k);
         result.ensure((long) m * n);
     }
 
     /** {@code out[0, m·n) = a[0, m·k) × right}. */
-    void multiply(double[] a, double[] out) {
-        NativeRows.gemm(type, false, false, m, n, k, left.put(a, m * k), 0, k, right.ensure(0), 0, n, 0.0,
-                result.ensure(0), 0, n);
-        result.get(out, m * n);
+    void multiply(double[] a, HostRows out) {
+        multiplyLoaded(left.put(a, m * k), out);
+    }
+
+    /** {@code out[0, m·n) = a[0, m·k) × right} (a float product). */
+    void multiply(float[] a, HostRows out) {
+        org.bytedeco.javacpp.FloatPointer p = (org.bytedeco.javacpp.FloatPointer) left.ensure(0);
+        p.position(0).put(a, 0, m * k);
+        multiplyLoaded(p, out);
+    }
+
+    /** {@code out[0, m·n) = a[0, m·k) × right}. */
+    void multiply(HostRows a, HostRows out) {
+        a.store(left.ensure(0), 0, m * k);
+        multiplyLoaded(left.ensure(0), out);
+    }
+
+    private void multiplyLoaded(org.bytedeco.javacpp.Pointer a, HostRows out) {
+        NativeRows.gemm(type, false, false, m, n, k, a, 0, k, right.ensure(0), 0, n, 0.0, result.ensure(0), 0, n);
+        out.load(result.ensure(0), 0, m * n);
     }
 
     @Override

@@ -110,18 +110,18 @@ class AttentionPassTest {
     }
 
     @Test
-    void inferenceInChunksEqualsTheTrainingForwardPass() {
+    void inferenceEqualsTheTrainingForwardPassAndReusedBuffersChangeNothing() {
         Random rng = new Random(8);
         AttentionParams p = params(rng);
         INDArray x = random(rng, 1.0, MB * T, D);
         INDArray m = mask();
         INDArray whole = new AttentionPass(2).forward(x, m, MB, p, true).output();
-        // A budget of one [T, T] score matrix: every (sequence, head) pair is its own chunk.
-        AttentionPass.Cache chunked = new AttentionPass(2, T * T).forward(x, m, MB, p, false);
-        assertEquals(0.0, whole.sub(chunked.output()).amaxNumber().doubleValue(), 1e-12);
-        // Four pairs per chunk over MB·heads = 6 pairs: a full chunk and a partial one.
-        INDArray uneven = new AttentionPass(2, 4L * T * T).forward(x, m, MB, p, false).output();
-        assertEquals(0.0, whole.sub(uneven).amaxNumber().doubleValue(), 1e-12);
-        assertThrows(IllegalStateException.class, () -> new AttentionPass(2).backward(chunked, x, p));
+        AttentionPass.Buffers buffers = new AttentionPass.Buffers();
+        // Fill the buffers with another, longer, unpadded minibatch first.
+        new AttentionPass(2).forward(random(rng, 3.0, 2 * (T + 2), D), Nd4j.ones(DataType.DOUBLE, 2 * (T + 2), 1), 2, p,
+                true, buffers);
+        AttentionPass.Cache inference = new AttentionPass(2).forward(x, m, MB, p, false, buffers);
+        assertEquals(0.0, whole.sub(inference.output()).amaxNumber().doubleValue(), 1e-12);
+        assertThrows(IllegalStateException.class, () -> new AttentionPass(2).backward(inference, x, p));
     }
 }

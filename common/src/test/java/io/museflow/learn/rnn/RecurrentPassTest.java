@@ -1,6 +1,7 @@
 package io.museflow.learn.rnn;
 
 import io.museflow.learn.GradientChecks;
+import io.museflow.learn.HostRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -17,6 +18,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RecurrentPassTest {
     static final int T = 6;
@@ -61,17 +63,44 @@ class RecurrentPassTest {
                 cell == CellType.GRU ? random(rng, 0.3, 1, g) : null);
     }
 
+    /** Values as rows in double precision. */
+    static HostRows rows(double[] values) {
+        HostRows r = new HostRows(DataType.DOUBLE).ensure(values.length);
+        for (int i = 0; i < values.length; i++) {
+            HostRows.set(r.hi(), r.lo(), i, values[i]);
+        }
+        return r;
+    }
+
+    /** The first {@code n} values of rows. */
+    static double[] values(HostRows r, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = HostRows.at(r.hi(), r.lo(), i);
+        }
+        return v;
+    }
+
+    /** Where frame t of sequence b sits in the pass's rows. */
+    static int row(int b, int t) {
+        return t * MB + b;
+    }
+
+    static double[] output(RecurrentPass.Cache k) {
+        return values(k.output(), MB * T * H);
+    }
+
     /** The weight gradients, and the input gradient into {@code dx}. */
     static RecurrentPass.Gradients backward(RecurrentPass pass, RecurrentPass.Cache k, double[] dOut, RnnParams p,
                                             INDArray dx, boolean accumulate) {
-        RecurrentPass.Gradients g = pass.backward(k, dOut, p);
+        RecurrentPass.Gradients g = pass.backward(k, rows(dOut), p);
         pass.inputGradient(k, p, dx, accumulate);
         return g;
     }
 
     /** Loss = Σ out ⊙ R, so dLoss/dOut = R. */
     static double loss(RecurrentPass pass, INDArray x, double[] m, boolean reverse, RnnParams p, double[] r) {
-        double[] out = pass.forward(x, m, reverse, p, false, new RecurrentPass.Cache()).output();
+        double[] out = output(pass.forward(x, m, reverse, p, false, new RecurrentPass.Cache()));
         double sum = 0;
         for (int i = 0; i < r.length; i++) {
             sum += out[i] * r[i];
@@ -144,14 +173,14 @@ class RecurrentPassTest {
                 }
             }
         }
-        double[] rev = pass.forward(x, m, true, p, false, new RecurrentPass.Cache()).output().clone();
-        double[] fwd = pass.forward(flipped, m, false, p, false, new RecurrentPass.Cache()).output();
+        double[] rev = output(pass.forward(x, m, true, p, false, new RecurrentPass.Cache()));
+        double[] fwd = output(pass.forward(flipped, m, false, p, false, new RecurrentPass.Cache()));
         for (int b = 0; b < MB; b++) {
             int len = TAIL_LENGTHS[b];
             for (int t = 0; t < T; t++) {
                 int back = t < len ? len - 1 - t : t;
                 for (int j = 0; j < H; j++) {
-                    assertEquals(fwd[(b * T + back) * H + j], rev[(b * T + t) * H + j], 1e-12, "b" + b + " t" + t);
+                    assertEquals(fwd[row(b, back) * H + j], rev[row(b, t) * H + j], 1e-12, "b" + b + " t" + t);
                 }
             }
         }
@@ -173,16 +202,18 @@ class RecurrentPassTest {
         INDArray xNoisy = x.add(random(rng, 100.0, MB, NIN, T).muli(maskArr.rsub(1.0)));
         double[] r = randomRows(rng, 1.0, MB * T * H);
         double[] rNoisy = r.clone();
-        for (int row = 0; row < MB * T; row++) {
-            for (int j = 0; j < H; j++) {
-                if (m[row] == 0) {
-                    r[row * H + j] = 0;
-                    rNoisy[row * H + j] = 100 * rng.nextGaussian();
+        for (int b = 0; b < MB; b++) {
+            for (int t = 0; t < T; t++) {
+                for (int j = 0; j < H; j++) {
+                    if (m[b * T + t] == 0) {
+                        r[row(b, t) * H + j] = 0;
+                        rNoisy[row(b, t) * H + j] = 100 * rng.nextGaussian();
+                    }
                 }
             }
         }
         RecurrentPass.Cache clean = new RecurrentPass.Cache();
-        double[] cleanOut = pass.forward(x, m, reverse, p, true, clean).output().clone();
+        double[] cleanOut = output(pass.forward(x, m, reverse, p, true, clean));
         INDArray dxClean = Nd4j.create(DataType.DOUBLE, MB, NIN, T);
         RecurrentPass.Gradients a = backward(pass, clean, r, p, dxClean, false);
         // The noisy run reuses buffers last filled by a different, unmasked minibatch.
@@ -191,12 +222,14 @@ class RecurrentPassTest {
         java.util.Arrays.fill(ones, 1.0);
         backward(pass, pass.forward(random(rng, 3.0, MB, NIN, T), ones, reverse, p, true, reused),
                 randomRows(rng, 3.0, MB * T * H), p, Nd4j.create(DataType.DOUBLE, MB, NIN, T), false);
-        double[] noisyOut = pass.forward(xNoisy, m, reverse, p, true, reused).output();
+        double[] noisyOut = output(pass.forward(xNoisy, m, reverse, p, true, reused));
         assertArrayEquals(cleanOut, noisyOut, 0.0);
-        for (int row = 0; row < MB * T; row++) {
-            if (m[row] == 0) {
-                for (int j = 0; j < H; j++) {
-                    assertEquals(0.0, noisyOut[row * H + j], 0.0);
+        for (int b = 0; b < MB; b++) {
+            for (int t = 0; t < T; t++) {
+                if (m[b * T + t] == 0) {
+                    for (int j = 0; j < H; j++) {
+                        assertEquals(0.0, noisyOut[row(b, t) * H + j], 0.0);
+                    }
                 }
             }
         }
@@ -207,10 +240,57 @@ class RecurrentPassTest {
         assertEquals(0.0, a.db().sub(b.db()).amaxNumber().doubleValue(), 1e-12);
         assertEquals(0.0, dxClean.mul(maskArr).sub(dxNoisy.mul(maskArr)).amaxNumber().doubleValue(), 1e-12);
         // A sequence's result does not depend on what else is in the minibatch.
-        double[] alone = pass.forward(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)).dup(),
-                java.util.Arrays.copyOfRange(m, T, 2 * T), reverse, p, false, new RecurrentPass.Cache()).output();
-        assertArrayEquals(java.util.Arrays.copyOfRange(cleanOut, T * H, 2 * T * H),
-                java.util.Arrays.copyOfRange(alone, 0, T * H), 1e-12);
+        // A sequence alone (mb = 1: its rows are its frames) gives what it gives inside the batch.
+        double[] alone = values(pass.forward(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)).dup(),
+                java.util.Arrays.copyOfRange(m, T, 2 * T), reverse, p, false, new RecurrentPass.Cache()).output(), T * H);
+        for (int t = 0; t < T; t++) {
+            for (int j = 0; j < H; j++) {
+                assertEquals(cleanOut[row(1, t) * H + j], alone[t * H + j], 1e-12, "t" + t);
+            }
+        }
+    }
+
+    /**
+     * A float network runs other loops (FloatCells: vectorized, approximate tanh); held to the exact
+     * double-precision pass on the same values, with padding, both directions, both cells, and both
+     * step-product implementations.
+     */
+    @ParameterizedTest
+    @MethodSource("passes")
+    void floatPassAgreesWithTheDoublePass(CellType cell, int blasMinBatch, boolean reverse) {
+        Random rng = new Random(21);
+        RecurrentPass pass = new RecurrentPass(cell, H, blasMinBatch);
+        RnnParams p = params(rng, cell);
+        INDArray x = random(rng, 1.0, MB, NIN, T);
+        double[] m = mask(reverse ? TAIL_LENGTHS : LENGTHS);
+        double[] r = randomRows(rng, 1.0, MB * T * H);
+        INDArray dx = Nd4j.create(DataType.DOUBLE, MB, NIN, T);
+        RecurrentPass.Cache exact = pass.forward(x, m, reverse, p, true, new RecurrentPass.Cache());
+        double[] out = output(exact);
+        RecurrentPass.Gradients g = backward(pass, exact, r, p, dx, false);
+
+        RnnParams pf = new RnnParams(p.w().castTo(DataType.FLOAT), p.rw().castTo(DataType.FLOAT),
+                p.b().castTo(DataType.FLOAT), p.rb() == null ? null : p.rb().castTo(DataType.FLOAT));
+        HostRows rf = new HostRows(DataType.FLOAT).ensure(r.length);
+        for (int i = 0; i < r.length; i++) {
+            rf.hi()[i] = (float) r[i];
+        }
+        INDArray dxf = Nd4j.create(DataType.FLOAT, MB, NIN, T);
+        RecurrentPass.Cache approx = pass.forward(x.castTo(DataType.FLOAT), m, reverse, pf, true, new RecurrentPass.Cache());
+        double[] outF = values(approx.output(), MB * T * H);
+        RecurrentPass.Gradients gf = pass.backward(approx, rf, pf);
+        pass.inputGradient(approx, pf, dxf, false);
+        assertArrayEquals(out, outF, 2e-6);
+        String what = cell + "/" + blasMinBatch + "/reverse=" + reverse;
+        assertEquals(0.0, g.dw().sub(gf.dw().castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 2e-5, what + " dW");
+        assertEquals(0.0, g.drw().sub(gf.drw().castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 2e-5, what + " dRW");
+        assertEquals(0.0, g.db().sub(gf.db().castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 2e-5, what + " db");
+        if (cell == CellType.GRU) {
+            assertEquals(0.0, g.drb().sub(gf.drb().castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 2e-5, what + " drb");
+        }
+        assertEquals(0.0, dx.sub(dxf.castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 2e-5, what + " dx");
+        // The gradients are not all tiny: the tolerance above is meaningful.
+        assertTrue(g.dw().amaxNumber().doubleValue() > 0.1, what + " |dW| " + g.dw().amaxNumber());
     }
 
     @Test
@@ -232,7 +312,7 @@ class RecurrentPassTest {
                 new RecurrentPass.Cache());
         double[] r = randomRows(rng, 1.0, MB * T * H);
         backward(pass, k, r, p, Nd4j.create(DataType.DOUBLE, MB, NIN, T), false);
-        assertThrows(IllegalStateException.class, () -> pass.backward(k, r, p));
+        assertThrows(IllegalStateException.class, () -> pass.backward(k, rows(r), p));
         assertThrows(IllegalStateException.class, () -> pass.inputGradient(k, p, Nd4j.create(DataType.DOUBLE, MB, NIN, T), false));
     }
 }

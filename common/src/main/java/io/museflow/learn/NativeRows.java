@@ -1,4 +1,4 @@
-package io.museflow.learn.rnn;
+package io.museflow.learn;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -14,17 +14,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * in one batch: a fifth of the 4 × BiGRU epoch in ND4J's buffer allocation). Grown when a larger
  * minibatch arrives, never shrunk; the values cross to and from Java's double arrays in bulk.
  */
-final class NativeRows implements AutoCloseable {
+public final class NativeRows implements AutoCloseable {
     private final DataType type;
     private Pointer buffer;
     private long capacity;
     private float[] staging = new float[0];
 
-    NativeRows(DataType type) {
+    public NativeRows(DataType type) {
         this.type = checked(type);
     }
 
-    static DataType checked(DataType type) {
+    public static DataType checked(DataType type) {
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
             throw new IllegalArgumentException("museflow's recurrent layers run in FLOAT or DOUBLE, not " + type);
         }
@@ -32,7 +32,7 @@ final class NativeRows implements AutoCloseable {
     }
 
     /** The buffer, with room for at least {@code n} values (contents undefined after growth). */
-    Pointer ensure(long n) {
+    public Pointer ensure(long n) {
         if (n > capacity) {
             close();
             buffer = type == DataType.FLOAT ? new FloatPointer(n) : new DoublePointer(n);
@@ -42,7 +42,7 @@ final class NativeRows implements AutoCloseable {
     }
 
     /** Copies {@code src[0, n)} in, converting to the buffer's precision. */
-    Pointer put(double[] src, int n) {
+    public Pointer put(double[] src, int n) {
         Pointer p = ensure(n);
         if (type == DataType.DOUBLE) {
             ((DoublePointer) p).position(0).put(src, 0, n);
@@ -56,8 +56,32 @@ final class NativeRows implements AutoCloseable {
         return p;
     }
 
+    /** Copies {@code src[0, n)} to positions {@code [at, at + n)} of the (already large enough) buffer. */
+    public void putAt(double[] src, long at, int n) {
+        if (at + n > capacity) {
+            throw new IndexOutOfBoundsException("values [" + at + ", " + (at + n) + ") beyond " + capacity);
+        }
+        if (type == DataType.DOUBLE) {
+            ((DoublePointer) buffer).position(at).put(src, 0, n);
+        } else {
+            float[] f = staging(n);
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) src[i];
+            }
+            ((FloatPointer) buffer).position(at).put(f, 0, n);
+        }
+    }
+
+    /** Copies positions {@code [from, from + n)} out into {@code dst[0, n)}. */
+    public void getAt(double[] dst, long from, int n) {
+        if (from + n > capacity) {
+            throw new IndexOutOfBoundsException("values [" + from + ", " + (from + n) + ") beyond " + capacity);
+        }
+        read(buffer, from, type, dst, n, this);
+    }
+
     /** Copies the first {@code n} values out into {@code dst}. */
-    void get(double[] dst, int n) {
+    public void get(double[] dst, int n) {
         read(buffer, 0, type, dst, n, this);
     }
 
@@ -78,7 +102,7 @@ final class NativeRows implements AutoCloseable {
     }
 
     /** An ND4J array's values in c order as doubles, in one bulk copy (small arrays: weights, masks). */
-    static double[] read(INDArray a) {
+    public static double[] read(INDArray a) {
         return read(a, null, null);
     }
 
@@ -86,7 +110,7 @@ final class NativeRows implements AutoCloseable {
      * An ND4J array's values in c order as doubles, in one bulk copy; into {@code reuse} when it is
      * large enough, converting through {@code pool}'s staging array (either may be null).
      */
-    static double[] read(INDArray a, double[] reuse, NativeRows pool) {
+    public static double[] read(INDArray a, double[] reuse, NativeRows pool) {
         INDArray c = contiguous(a);
         int n = (int) c.length();
         double[] out = reuse != null && reuse.length >= n ? reuse : new double[n];
@@ -98,7 +122,7 @@ final class NativeRows implements AutoCloseable {
      * Writes {@code src} into an ND4J array (c-order contiguous), converting to its precision
      * through {@code pool}'s staging array (may be null).
      */
-    static void write(double[] src, INDArray dst, NativeRows pool) {
+    public static void write(double[] src, INDArray dst, NativeRows pool) {
         if (!isContiguous(dst)) {
             throw new IllegalArgumentException("write target must be a c-order contiguous array");
         }
@@ -130,12 +154,12 @@ final class NativeRows implements AutoCloseable {
      * Where the array's first element lies relative to its buffer's address pointer. In ND4J
      * 1.0.0-M2.1 a view's buffer pointer already includes the view's offset (so this is 0 there).
      */
-    static long start(INDArray a) {
+    public static long start(INDArray a) {
         return a.offset() - a.data().offset();
     }
 
     /** c order, no gaps: the shape's strides are the dense row-major ones. */
-    static boolean isContiguous(INDArray a) {
+    public static boolean isContiguous(INDArray a) {
         if (a.ordering() != 'c' || a.isEmpty()) {
             return false;
         }
@@ -152,7 +176,7 @@ final class NativeRows implements AutoCloseable {
     }
 
     /** {@code a} itself when it is c-order contiguous, otherwise a c-order copy. */
-    static INDArray contiguous(INDArray a) {
+    public static INDArray contiguous(INDArray a) {
         return isContiguous(a) ? a : a.dup('c');
     }
 
@@ -160,7 +184,7 @@ final class NativeRows implements AutoCloseable {
      * The array's buffer pointer for a BLAS call; its first element is {@link #start} elements
      * further on (callers add that to their offsets).
      */
-    static Pointer address(INDArray a) {
+    public static Pointer address(INDArray a) {
         if (!isContiguous(a)) {
             throw new IllegalArgumentException("BLAS operand must be a c-order contiguous array");
         }
@@ -171,7 +195,7 @@ final class NativeRows implements AutoCloseable {
      * {@code C[cOff…] = op(A[aOff…]) · op(B[bOff…]) + beta · C}, row-major, through OpenBLAS in the
      * precision {@code type} (offsets in elements; {@code a}, {@code b}, {@code c} of that type).
      */
-    static void gemm(DataType type, boolean transA, boolean transB, int m, int n, int k,
+    public static void gemm(DataType type, boolean transA, boolean transB, int m, int n, int k,
                      Pointer a, long aOff, int lda, Pointer b, long bOff, int ldb, double beta,
                      Pointer c, long cOff, int ldc) {
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
