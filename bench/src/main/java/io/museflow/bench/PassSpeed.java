@@ -34,7 +34,7 @@ public final class PassSpeed {
         HostRows dOut = new HostRows(DataType.FLOAT).ensure(mb * steps * h);
         java.util.Random r = new java.util.Random(1);
         for (int i = 0; i < mb * steps * h; i++) {
-            dOut.hi()[i] = (float) (r.nextGaussian() * 0.01);
+            dOut.floats()[i] = (float) (r.nextGaussian() * 0.01);
         }
         INDArray dx = Nd4j.create(DataType.FLOAT, mb, nIn, steps);
         RecurrentPass pass = new RecurrentPass(cell, h);

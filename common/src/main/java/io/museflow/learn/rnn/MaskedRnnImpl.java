@@ -159,28 +159,17 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
     private static void interleave(HostRows layout, HostRows first, HostRows second, int mb, int steps, int h,
                                    boolean toLayout) {
         int width = second == null ? h : 2 * h;
-        float[] lHi = layout.hi();
-        float[] lLo = layout.lo();
         for (int d = 0; d < (second == null ? 1 : 2); d++) {
             HostRows dir = d == 0 ? first : second;
-            float[] hi = dir.hi();
-            float[] lo = dir.lo();
             for (int b = 0; b < mb; b++) {
                 for (int t = 0; t < steps; t++) {
                     int row = (t * mb + b) * h;
                     int col = b * width * steps + d * h * steps + t;
                     for (int j = 0; j < h; j++) {
-                        int at = col + j * steps;
                         if (toLayout) {
-                            lHi[at] = hi[row + j];
-                            if (lLo != null) {
-                                lLo[at] = lo[row + j];
-                            }
+                            HostRows.copy(dir, row + j, layout, col + j * steps);
                         } else {
-                            hi[row + j] = lHi[at];
-                            if (lo != null) {
-                                lo[row + j] = lLo[at];
-                            }
+                            HostRows.copy(layout, col + j * steps, dir, row + j);
                         }
                     }
                 }

@@ -218,29 +218,29 @@ public final class RecurrentPass {
         k.pre.load(pre, 0, rowsTotal * g);
         double[] bias = NativeRows.read(p.b());
         double[] rb = p.rb() == null ? null : NativeRows.read(p.rb());
-        float[] preHi = k.pre.hi();
-        float[] preLo = k.pre.lo();
+        float[] preHi = k.pre.floats();
+        double[] preD = k.pre.doubles();
         double[] m = mask;
-        float[] outHi = k.out.ensure(rowsTotal * h).hi();
-        float[] outLo = k.out.lo();
+        float[] outHi = k.out.ensure(rowsTotal * h).floats();
+        double[] outD = k.out.doubles();
         float[] gHi = null;
-        float[] gLo = null;
+        double[] gD = null;
         float[] hpHi = null;
-        float[] hpLo = null;
+        double[] hpD = null;
         float[] auxHi = null;
-        float[] auxLo = null;
+        double[] auxD = null;
         float[] tcHi = null;
-        float[] tcLo = null;
+        double[] tcD = null;
         if (training) {
-            gHi = k.gates.ensure(rowsTotal * g).hi();
-            gLo = k.gates.lo();
-            hpHi = k.hPrev.ensure(rowsTotal * h).hi();
-            hpLo = k.hPrev.lo();
-            auxHi = k.aux.ensure(rowsTotal * h).hi();
-            auxLo = k.aux.lo();
+            gHi = k.gates.ensure(rowsTotal * g).floats();
+            gD = k.gates.doubles();
+            hpHi = k.hPrev.ensure(rowsTotal * h).floats();
+            hpD = k.hPrev.doubles();
+            auxHi = k.aux.ensure(rowsTotal * h).floats();
+            auxD = k.aux.doubles();
             if (cell == CellType.LSTM) {
-                tcHi = k.tanhC.ensure(rowsTotal * h).hi();
-                tcLo = k.tanhC.lo();
+                tcHi = k.tanhC.ensure(rowsTotal * h).floats();
+                tcD = k.tanhC.doubles();
             }
         }
         // Float networks take FloatCells' vectorized loops, double networks the exact scalar ones.
@@ -256,8 +256,8 @@ public final class RecurrentPass {
         double[] rw = NativeRows.read(p.rw());
         float[] rwF = fast ? floats(rw) : null;
         HostRows rec = new HostRows(type).ensure(mb * g);
-        float[] recHi = rec.hi();
-        float[] recLo = rec.lo();
+        float[] recHi = rec.floats();
+        double[] recD = rec.doubles();
         double[] recLoops = blas || fast ? null : new double[mb * g];
         try (StepProduct product = blas ? new StepProduct(type, rw, mb, h, g) : null) {
             for (int s = 0; s < steps; s++) {
@@ -298,7 +298,7 @@ public final class RecurrentPass {
                         }
                     }
                     for (int i = 0; i < recLoops.length; i++) {
-                        HostRows.set(recHi, recLo, i, recLoops[i]);
+                        recD[i] = recLoops[i];
                     }
                 }
                 for (int b = 0; b < mb; b++) {
@@ -332,15 +332,14 @@ public final class RecurrentPass {
                     }
                     if (training) {
                         for (int j = 0; j < h; j++) {
-                            HostRows.set(hpHi, hpLo, ph + j, state[sb + j]);
+                            hpD[ph + j] = state[sb + j];
                         }
                     }
                     if (cell == CellType.GRU) {
-                        gruRow(h, pg, ph, rb0, sb, preHi, preLo, bias, recHi, recLo, rb, state, training, gHi, gLo,
-                                auxHi, auxLo, outHi, outLo);
+                        gruRow(h, pg, ph, rb0, sb, preD, bias, recD, rb, state, training, gD,
+                                auxD, outD);
                     } else {
-                        lstmRow(h, pg, ph, rb0, sb, preHi, preLo, bias, recHi, recLo, state, cellState, training, gHi,
-                                gLo, auxHi, auxLo, tcHi, tcLo, outHi, outLo);
+                        lstmRow(h, pg, ph, rb0, sb, preD, bias, recD, state, cellState, training, gD, auxD, tcD, outD);
                     }
                 }
             }
@@ -359,77 +358,76 @@ public final class RecurrentPass {
     // One sequence's step of each cell, forward and backward: small methods the JIT compiles on
     // their own (the same loops inlined into the pass's long time loop ran about twice as slow).
 
-    private static void gruRow(int h, int pg, int ph, int rb0, int sb, float[] preHi, float[] preLo, double[] bias,
-                               float[] recHi, float[] recLo, double[] rb, double[] state, boolean training,
-                               float[] gHi, float[] gLo, float[] auxHi, float[] auxLo, float[] outHi, float[] outLo) {
+    private static void gruRow(int h, int pg, int ph, int rb0, int sb, double[] preD, double[] bias,
+                               double[] recD, double[] rb, double[] state, boolean training,
+                               double[] gD, double[] auxD, double[] outD) {
         for (int j = 0; j < h; j++) {
-            double r = sigmoid(HostRows.at(preHi, preLo, pg + j) + bias[j] + HostRows.at(recHi, recLo, rb0 + j) + rb[j]);
-            double z = sigmoid(HostRows.at(preHi, preLo, pg + h + j) + bias[h + j]
-                    + HostRows.at(recHi, recLo, rb0 + h + j) + rb[h + j]);
-            double recN = HostRows.at(recHi, recLo, rb0 + 2 * h + j) + rb[2 * h + j];
-            double n = tanh(HostRows.at(preHi, preLo, pg + 2 * h + j) + bias[2 * h + j] + r * recN);
+            double r = sigmoid(preD[pg + j] + bias[j] + recD[rb0 + j] + rb[j]);
+            double z = sigmoid(preD[pg + h + j] + bias[h + j]
+                    + recD[rb0 + h + j] + rb[h + j]);
+            double recN = recD[rb0 + 2 * h + j] + rb[2 * h + j];
+            double n = tanh(preD[pg + 2 * h + j] + bias[2 * h + j] + r * recN);
             double hNew = (1 - z) * n + z * state[sb + j];
             if (training) {
-                HostRows.set(gHi, gLo, pg + j, r);
-                HostRows.set(gHi, gLo, pg + h + j, z);
-                HostRows.set(gHi, gLo, pg + 2 * h + j, n);
-                HostRows.set(auxHi, auxLo, ph + j, recN);
+                gD[pg + j] = r;
+                gD[pg + h + j] = z;
+                gD[pg + 2 * h + j] = n;
+                auxD[ph + j] = recN;
             }
             state[sb + j] = hNew;
-            HostRows.set(outHi, outLo, ph + j, hNew);
+            outD[ph + j] = hNew;
         }
     }
 
-    private static void lstmRow(int h, int pg, int ph, int rb0, int sb, float[] preHi, float[] preLo, double[] bias,
-                                float[] recHi, float[] recLo, double[] state, double[] cellState, boolean training,
-                                float[] gHi, float[] gLo, float[] auxHi, float[] auxLo, float[] tcHi, float[] tcLo,
-                                float[] outHi, float[] outLo) {
+    private static void lstmRow(int h, int pg, int ph, int rb0, int sb, double[] preD, double[] bias,
+                                double[] recD, double[] state, double[] cellState, boolean training,
+                                double[] gD, double[] auxD, double[] tcD,
+                                double[] outD) {
         for (int j = 0; j < h; j++) {
-            double i = sigmoid(HostRows.at(preHi, preLo, pg + j) + bias[j] + HostRows.at(recHi, recLo, rb0 + j));
-            double f = sigmoid(HostRows.at(preHi, preLo, pg + h + j) + bias[h + j]
-                    + HostRows.at(recHi, recLo, rb0 + h + j));
-            double gg = tanh(HostRows.at(preHi, preLo, pg + 2 * h + j) + bias[2 * h + j]
-                    + HostRows.at(recHi, recLo, rb0 + 2 * h + j));
-            double o = sigmoid(HostRows.at(preHi, preLo, pg + 3 * h + j) + bias[3 * h + j]
-                    + HostRows.at(recHi, recLo, rb0 + 3 * h + j));
+            double i = sigmoid(preD[pg + j] + bias[j] + recD[rb0 + j]);
+            double f = sigmoid(preD[pg + h + j] + bias[h + j]
+                    + recD[rb0 + h + j]);
+            double gg = tanh(preD[pg + 2 * h + j] + bias[2 * h + j]
+                    + recD[rb0 + 2 * h + j]);
+            double o = sigmoid(preD[pg + 3 * h + j] + bias[3 * h + j]
+                    + recD[rb0 + 3 * h + j]);
             double c = f * cellState[sb + j] + i * gg;
             double tc = tanh(c);
             if (training) {
-                HostRows.set(gHi, gLo, pg + j, i);
-                HostRows.set(gHi, gLo, pg + h + j, f);
-                HostRows.set(gHi, gLo, pg + 2 * h + j, gg);
-                HostRows.set(gHi, gLo, pg + 3 * h + j, o);
-                HostRows.set(auxHi, auxLo, ph + j, cellState[sb + j]);
-                HostRows.set(tcHi, tcLo, ph + j, tc);
+                gD[pg + j] = i;
+                gD[pg + h + j] = f;
+                gD[pg + 2 * h + j] = gg;
+                gD[pg + 3 * h + j] = o;
+                auxD[ph + j] = cellState[sb + j];
+                tcD[ph + j] = tc;
             }
             cellState[sb + j] = c;
             state[sb + j] = o * tc;
-            HostRows.set(outHi, outLo, ph + j, o * tc);
+            outD[ph + j] = o * tc;
         }
     }
 
-    private static void gruRowBackward(int h, int pg, int ph, int sg, int sb, double[] dh, float[] doHi, float[] doLo,
-                                       float[] gHi, float[] gLo, float[] hpHi, float[] hpLo, float[] auxHi,
-                                       float[] auxLo, float[] dpHi, float[] dpLo, float[] drHi, float[] drLo,
-                                       float[] srHi, float[] srLo, double[] db, double[] drb) {
+    private static void gruRowBackward(int h, int pg, int ph, int sg, int sb, double[] dh, double[] doD,
+                                       double[] gD, double[] hpD, double[] auxD, double[] dpD, double[] drD,
+                                       double[] srD, double[] db, double[] drb) {
         for (int j = 0; j < h; j++) {
-            double dht = dh[sb + j] + HostRows.at(doHi, doLo, ph + j);
-            double r = HostRows.at(gHi, gLo, pg + j);
-            double z = HostRows.at(gHi, gLo, pg + h + j);
-            double n = HostRows.at(gHi, gLo, pg + 2 * h + j);
-            double hp = HostRows.at(hpHi, hpLo, ph + j);
+            double dht = dh[sb + j] + doD[ph + j];
+            double r = gD[pg + j];
+            double z = gD[pg + h + j];
+            double n = gD[pg + 2 * h + j];
+            double hp = hpD[ph + j];
             double dn = dht * (1 - z) * (1 - n * n);
             double dz = dht * (hp - n) * z * (1 - z);
-            double dr = dn * HostRows.at(auxHi, auxLo, ph + j) * r * (1 - r);
-            HostRows.set(dpHi, dpLo, pg + j, dr);
-            HostRows.set(dpHi, dpLo, pg + h + j, dz);
-            HostRows.set(dpHi, dpLo, pg + 2 * h + j, dn);
-            HostRows.set(drHi, drLo, pg + j, dr);
-            HostRows.set(drHi, drLo, pg + h + j, dz);
-            HostRows.set(drHi, drLo, pg + 2 * h + j, dn * r);
-            HostRows.set(srHi, srLo, sg + j, dr);
-            HostRows.set(srHi, srLo, sg + h + j, dz);
-            HostRows.set(srHi, srLo, sg + 2 * h + j, dn * r);
+            double dr = dn * auxD[ph + j] * r * (1 - r);
+            dpD[pg + j] = dr;
+            dpD[pg + h + j] = dz;
+            dpD[pg + 2 * h + j] = dn;
+            drD[pg + j] = dr;
+            drD[pg + h + j] = dz;
+            drD[pg + 2 * h + j] = dn * r;
+            srD[sg + j] = dr;
+            srD[sg + h + j] = dz;
+            srD[sg + 2 * h + j] = dn * r;
             db[j] += dr;
             db[h + j] += dz;
             db[2 * h + j] += dn;
@@ -440,30 +438,28 @@ public final class RecurrentPass {
         }
     }
 
-    private static void lstmRowBackward(int h, int pg, int ph, int sg, int sb, double[] dh, double[] dc, float[] doHi,
-                                        float[] doLo, float[] gHi, float[] gLo, float[] tcHi, float[] tcLo,
-                                        float[] auxHi, float[] auxLo, float[] dpHi, float[] dpLo, float[] srHi,
-                                        float[] srLo, double[] db) {
+    private static void lstmRowBackward(int h, int pg, int ph, int sg, int sb, double[] dh, double[] dc, double[] doD, double[] gD, double[] tcD,
+                                        double[] auxD, double[] dpD, double[] srD, double[] db) {
         for (int j = 0; j < h; j++) {
-            double dht = dh[sb + j] + HostRows.at(doHi, doLo, ph + j);
-            double i = HostRows.at(gHi, gLo, pg + j);
-            double f = HostRows.at(gHi, gLo, pg + h + j);
-            double gg = HostRows.at(gHi, gLo, pg + 2 * h + j);
-            double o = HostRows.at(gHi, gLo, pg + 3 * h + j);
-            double tc = HostRows.at(tcHi, tcLo, ph + j);
+            double dht = dh[sb + j] + doD[ph + j];
+            double i = gD[pg + j];
+            double f = gD[pg + h + j];
+            double gg = gD[pg + 2 * h + j];
+            double o = gD[pg + 3 * h + j];
+            double tc = tcD[ph + j];
             double dct = dc[sb + j] + dht * o * (1 - tc * tc);
             double di = dct * gg * i * (1 - i);
-            double df = dct * HostRows.at(auxHi, auxLo, ph + j) * f * (1 - f);
+            double df = dct * auxD[ph + j] * f * (1 - f);
             double dg = dct * i * (1 - gg * gg);
             double dO = dht * tc * o * (1 - o);
-            HostRows.set(dpHi, dpLo, pg + j, di);
-            HostRows.set(dpHi, dpLo, pg + h + j, df);
-            HostRows.set(dpHi, dpLo, pg + 2 * h + j, dg);
-            HostRows.set(dpHi, dpLo, pg + 3 * h + j, dO);
-            HostRows.set(srHi, srLo, sg + j, di);
-            HostRows.set(srHi, srLo, sg + h + j, df);
-            HostRows.set(srHi, srLo, sg + 2 * h + j, dg);
-            HostRows.set(srHi, srLo, sg + 3 * h + j, dO);
+            dpD[pg + j] = di;
+            dpD[pg + h + j] = df;
+            dpD[pg + 2 * h + j] = dg;
+            dpD[pg + 3 * h + j] = dO;
+            srD[sg + j] = di;
+            srD[sg + h + j] = df;
+            srD[sg + 2 * h + j] = dg;
+            srD[sg + 3 * h + j] = dO;
             db[j] += di;
             db[h + j] += df;
             db[2 * h + j] += dg;
@@ -494,20 +490,20 @@ public final class RecurrentPass {
         // The projection is not needed any more: its rows take dPre. LSTM: dRec is dPre.
         HostRows dPreRows = k.pre;
         HostRows dRecRows = cell == CellType.GRU ? k.dRec.ensure(rowsTotal * g) : dPreRows;
-        float[] dpHi = dPreRows.hi();
-        float[] dpLo = dPreRows.lo();
-        float[] drHi = dRecRows.hi();
-        float[] drLo = dRecRows.lo();
-        float[] doHi = dOut.hi();
-        float[] doLo = dOut.lo();
-        float[] gHi = k.gates.hi();
-        float[] gLo = k.gates.lo();
-        float[] auxHi = k.aux.hi();
-        float[] auxLo = k.aux.lo();
-        float[] hpHi = k.hPrev.hi();
-        float[] hpLo = k.hPrev.lo();
-        float[] tcHi = cell == CellType.LSTM ? k.tanhC.hi() : null;
-        float[] tcLo = cell == CellType.LSTM ? k.tanhC.lo() : null;
+        float[] dpHi = dPreRows.floats();
+        double[] dpD = dPreRows.doubles();
+        float[] drHi = dRecRows.floats();
+        double[] drD = dRecRows.doubles();
+        float[] doHi = dOut.floats();
+        double[] doD = dOut.doubles();
+        float[] gHi = k.gates.floats();
+        double[] gD = k.gates.doubles();
+        float[] auxHi = k.aux.floats();
+        double[] auxD = k.aux.doubles();
+        float[] hpHi = k.hPrev.floats();
+        double[] hpD = k.hPrev.doubles();
+        float[] tcHi = cell == CellType.LSTM ? k.tanhC.floats() : null;
+        double[] tcD = cell == CellType.LSTM ? k.tanhC.doubles() : null;
         boolean fast = type == DataType.FLOAT;
         double[] dh = fast ? null : new double[mb * h];
         double[] dc = fast ? null : new double[mb * h];
@@ -518,8 +514,8 @@ public final class RecurrentPass {
         float[] rwTF = fast ? floats(rwT) : null;
         float[] scratch = fast ? new float[h] : null;
         HostRows stepRec = new HostRows(type).ensure(mb * g);
-        float[] srHi = stepRec.hi();
-        float[] srLo = stepRec.lo();
+        float[] srHi = stepRec.floats();
+        double[] srD = stepRec.doubles();
         HostRows add = new HostRows(type).ensure(mb * h);
         double[] mask = k.mask;
         double[] db = new double[g];
@@ -551,25 +547,24 @@ public final class RecurrentPass {
                                     scratch);
                         }
                     } else if (cell == CellType.GRU) {
-                        gruRowBackward(h, pg, ph, sg, sb, dh, doHi, doLo, gHi, gLo, hpHi, hpLo, auxHi, auxLo, dpHi, dpLo,
-                                drHi, drLo, srHi, srLo, db, drb);
+                        gruRowBackward(h, pg, ph, sg, sb, dh, doD, gD, hpD, auxD, dpD,
+                                drD, srD, db, drb);
                     } else {
-                        lstmRowBackward(h, pg, ph, sg, sb, dh, dc, doHi, doLo, gHi, gLo, tcHi, tcLo, auxHi, auxLo, dpHi,
-                                dpLo, srHi, srLo, db);
+                        lstmRowBackward(h, pg, ph, sg, sb, dh, dc, doD, gD, tcD, auxD, dpD, srD, db);
                     }
                 }
                 // dh_prev += dRec_s · RWᵀ for the whole step (padded sequences contribute 0).
                 if (blas) {
                     product.multiply(stepRec, add);
-                    float[] addHi = add.hi();
-                    float[] addLo = add.lo();
+                    float[] addHi = add.floats();
+                    double[] addD = add.doubles();
                     if (fast) {
                         for (int i = 0; i < dhF.length; i++) {
                             dhF[i] += addHi[i];
                         }
                     } else {
                         for (int i = 0; i < dh.length; i++) {
-                            dh[i] += HostRows.at(addHi, addLo, i);
+                            dh[i] += addD[i];
                         }
                     }
                 } else if (fast) {
@@ -589,7 +584,7 @@ public final class RecurrentPass {
                     for (int b = 0; b < mb; b++) {
                         int sg = b * g;
                         for (int j = 0; j < g; j++) {
-                            double d = HostRows.at(srHi, srLo, sg + j);
+                            double d = srD[sg + j];
                             if (d != 0) {
                                 int base = j * h;
                                 for (int u = 0; u < h; u++) {

@@ -66,9 +66,7 @@ class RecurrentPassTest {
     /** Values as rows in double precision. */
     static HostRows rows(double[] values) {
         HostRows r = new HostRows(DataType.DOUBLE).ensure(values.length);
-        for (int i = 0; i < values.length; i++) {
-            HostRows.set(r.hi(), r.lo(), i, values[i]);
-        }
+        System.arraycopy(values, 0, r.doubles(), 0, values.length);
         return r;
     }
 
@@ -76,7 +74,7 @@ class RecurrentPassTest {
     static double[] values(HostRows r, int n) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
-            v[i] = HostRows.at(r.hi(), r.lo(), i);
+            v[i] = r.get(i);
         }
         return v;
     }
@@ -273,7 +271,7 @@ class RecurrentPassTest {
                 p.b().castTo(DataType.FLOAT), p.rb() == null ? null : p.rb().castTo(DataType.FLOAT));
         HostRows rf = new HostRows(DataType.FLOAT).ensure(r.length);
         for (int i = 0; i < r.length; i++) {
-            rf.hi()[i] = (float) r[i];
+            rf.floats()[i] = (float) r[i];
         }
         INDArray dxf = Nd4j.create(DataType.FLOAT, MB, NIN, T);
         RecurrentPass.Cache approx = pass.forward(x.castTo(DataType.FLOAT), m, reverse, pf, true, new RecurrentPass.Cache());
