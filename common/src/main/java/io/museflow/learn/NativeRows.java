@@ -56,30 +56,6 @@ public final class NativeRows implements AutoCloseable {
         return p;
     }
 
-    /** Copies {@code src[0, n)} to positions {@code [at, at + n)} of the (already large enough) buffer. */
-    public void putAt(double[] src, long at, int n) {
-        if (at + n > capacity) {
-            throw new IndexOutOfBoundsException("values [" + at + ", " + (at + n) + ") beyond " + capacity);
-        }
-        if (type == DataType.DOUBLE) {
-            ((DoublePointer) buffer).position(at).put(src, 0, n);
-        } else {
-            float[] f = staging(n);
-            for (int i = 0; i < n; i++) {
-                f[i] = (float) src[i];
-            }
-            ((FloatPointer) buffer).position(at).put(f, 0, n);
-        }
-    }
-
-    /** Copies positions {@code [from, from + n)} out into {@code dst[0, n)}. */
-    public void getAt(double[] dst, long from, int n) {
-        if (from + n > capacity) {
-            throw new IndexOutOfBoundsException("values [" + from + ", " + (from + n) + ") beyond " + capacity);
-        }
-        read(buffer, from, type, dst, n, this);
-    }
-
     /** Copies the first {@code n} values out into {@code dst}. */
     public void get(double[] dst, int n) {
         read(buffer, 0, type, dst, n, this);

@@ -1,47 +1,28 @@
 package io.museflow.learn.rnn;
 
+import io.museflow.learn.FloatMath;
+
 /**
  * The LSTM and GRU step of one sequence for float networks, written as plain loops over float
  * arrays that HotSpot's C2 turns into SIMD code. The scalar double-precision loops of
  * {@link RecurrentPass} spent about 55 ns per unit and step (five {@code Math.exp} calls and five
- * divisions on one dependency chain, measured here); these take a few. tanh is a rational
- * approximation (the 13/6 minimax form Eigen uses for float) that stays within 4e-7 of the true
- * value; the logistic function is {@code ½ + ½·tanh(x/2)}. Double networks (the gradient checks)
- * keep the exact scalar loops; a test holds this path to them.
+ * divisions on one dependency chain, measured here); these take a few, through
+ * {@link FloatMath}'s tanh and logistic. Double networks (the gradient checks) keep the exact scalar
+ * loops; a test holds this path to them.
  */
 final class FloatCells {
-    /** Beyond this tanh rounds to ±1 in float. */
-    private static final float TANH_CLAMP = 7.90531110763549805f;
-
     private FloatCells() {
-    }
-
-    static float tanh(float v) {
-        float x = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, v));
-        float x2 = x * x;
-        float p = -2.76076847742355e-16f;
-        p = p * x2 + 2.00018790482477e-13f;
-        p = p * x2 + -8.60467152213735e-11f;
-        p = p * x2 + 5.12229709037114e-08f;
-        p = p * x2 + 1.48572235717979e-05f;
-        p = p * x2 + 6.37261928875436e-04f;
-        p = p * x2 + 4.89352455891786e-03f;
-        float q = 1.19825839466702e-06f;
-        q = q * x2 + 1.18534705686654e-04f;
-        q = q * x2 + 2.26843463243900e-03f;
-        q = q * x2 + 4.89352518554385e-03f;
-        return x * p / q;
     }
 
     static void tanh(float[] a, int from, int to) {
         for (int i = from; i < to; i++) {
-            a[i] = tanh(a[i]);
+            a[i] = FloatMath.tanh(a[i]);
         }
     }
 
     static void sigmoid(float[] a, int from, int to) {
         for (int i = from; i < to; i++) {
-            a[i] = 0.5f + 0.5f * tanh(0.5f * a[i]);
+            a[i] = FloatMath.sigmoid(a[i]);
         }
     }
 

@@ -124,4 +124,37 @@ class AttentionPassTest {
         assertEquals(0.0, whole.sub(inference.output()).amaxNumber().doubleValue(), 1e-12);
         assertThrows(IllegalStateException.class, () -> new AttentionPass(2).backward(inference, x, p));
     }
+
+    /**
+     * Float networks take other softmax loops (vectorized, approximate exp): held to the exact double
+     * pass, with padding at the ends (the fast loops) and with a gap inside a sequence (the general ones).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void floatPassAgreesWithTheDoublePass(boolean gap) {
+        Random rng = new Random(12);
+        AttentionParams p = params(rng);
+        INDArray x = random(rng, 1.0, MB * T, D);
+        INDArray m = mask();
+        if (gap) {
+            m.putScalar(1, 0, 0.0); // sequence 0, frame 1 masked between real frames
+        }
+        INDArray r = random(rng, 1.0, MB * T, D);
+        AttentionPass pass = new AttentionPass(2);
+        AttentionPass.Cache exact = pass.forward(x, m, MB, p);
+        AttentionPass.Gradients g = pass.backward(exact, r, p);
+        AttentionParams pf = new AttentionParams(p.wq().castTo(DataType.FLOAT), p.bq().castTo(DataType.FLOAT),
+                p.wk().castTo(DataType.FLOAT), p.bk().castTo(DataType.FLOAT), p.wv().castTo(DataType.FLOAT),
+                p.bv().castTo(DataType.FLOAT), p.wo().castTo(DataType.FLOAT), p.bo().castTo(DataType.FLOAT),
+                p.gamma().castTo(DataType.FLOAT), p.beta().castTo(DataType.FLOAT));
+        AttentionPass.Cache approx = pass.forward(x.castTo(DataType.FLOAT), m.castTo(DataType.FLOAT), MB, pf);
+        AttentionPass.Gradients gf = pass.backward(approx, r.castTo(DataType.FLOAT), pf);
+        assertEquals(0.0, exact.output().sub(approx.output().castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 1e-5);
+        INDArray[][] pairs = {{g.dx(), gf.dx()}, {g.dwq(), gf.dwq()}, {g.dwk(), gf.dwk()}, {g.dwv(), gf.dwv()},
+                {g.dwo(), gf.dwo()}, {g.dGamma(), gf.dGamma()}};
+        for (INDArray[] pair : pairs) {
+            assertTrue(pair[0].amaxNumber().doubleValue() > 1e-2, "gradient not trivially small");
+            assertEquals(0.0, pair[0].sub(pair[1].castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 1e-4);
+        }
+    }
 }

@@ -1,0 +1,49 @@
+package io.museflow.learn;
+
+/**
+ * Float-precision tanh and exp written as straight-line arithmetic, so that loops calling them
+ * compile to SIMD code (HotSpot's C2 vectorizes neither {@code Math.exp} nor {@code Math.tanh}).
+ * tanh is a rational minimax approximation, the 13/6 form Eigen uses for float, within 4e-7 of the
+ * true value over the real line (measured against {@code Math.tanh} on a 1e-4 grid over [-20, 20]).
+ * For float networks only: double networks keep {@code Math.exp}.
+ */
+public final class FloatMath {
+    /** Beyond this tanh rounds to ±1 in float. */
+    private static final float TANH_CLAMP = 7.90531110763549805f;
+
+    private FloatMath() {
+    }
+
+    public static float tanh(float v) {
+        float x = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, v));
+        float x2 = x * x;
+        float p = -2.76076847742355e-16f;
+        p = p * x2 + 2.00018790482477e-13f;
+        p = p * x2 + -8.60467152213735e-11f;
+        p = p * x2 + 5.12229709037114e-08f;
+        p = p * x2 + 1.48572235717979e-05f;
+        p = p * x2 + 6.37261928875436e-04f;
+        p = p * x2 + 4.89352455891786e-03f;
+        float q = 1.19825839466702e-06f;
+        q = q * x2 + 1.18534705686654e-04f;
+        q = q * x2 + 2.26843463243900e-03f;
+        q = q * x2 + 4.89352518554385e-03f;
+        return x * p / q;
+    }
+
+    /** The logistic function, {@code ½ + ½·tanh(x/2)}. */
+    public static float sigmoid(float v) {
+        return 0.5f + 0.5f * tanh(0.5f * v);
+    }
+
+    /**
+     * {@code e^x} for {@code x ≤ 0} (a softmax after subtracting the row maximum), as
+     * {@code (1 + t) / (1 − t)} with {@code t = tanh(x/2)}: within about 1e-7 of the true value
+     * (relative near 0, absolute far below it), and 0 below about -15.8, where the true value is
+     * under 1.4e-7.
+     */
+    public static float expNonPositive(float x) {
+        float t = tanh(0.5f * x);
+        return (1 + t) / (1 - t);
+    }
+}
