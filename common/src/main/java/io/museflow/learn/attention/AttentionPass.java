@@ -3,6 +3,7 @@ package io.museflow.learn.attention;
 import io.museflow.learn.FloatMath;
 import io.museflow.learn.HostRows;
 import io.museflow.learn.NativeRows;
+import io.museflow.learn.OffHeap;
 import io.museflow.learn.TwoWay;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -122,6 +123,11 @@ public final class AttentionPass {
         public INDArray output() {
             return out;
         }
+
+        /** The rows the block ran on. */
+        public INDArray input() {
+            return x;
+        }
     }
 
     /** Gradients in the order of {@link AttentionParams}, plus the input's. */
@@ -193,6 +199,10 @@ public final class AttentionPass {
         INDArray residual = context.mmul(p.wo()).addiRowVector(p.bo()).addi(x);
         LayerNormPass.Cache norm = LayerNormPass.normalize(residual);
         INDArray out = LayerNormPass.scale(norm, p.gamma(), p.beta()).muliColumnVector(mask);
+        OffHeap.release(residual);
+        if (!keepWeights) {
+            OffHeap.release(q, k, v, context, norm.xHat(), norm.invStd());
+        }
         return new Cache(x, mask, rowMask, mb, steps, q, k, v, buffers, keepWeights, context, norm, out);
     }
 
@@ -349,7 +359,7 @@ public final class AttentionPass {
         INDArray[] ln = LayerNormPass.backward(c.norm, dS, p.gamma());
         INDArray dR = ln[0];
         INDArray dwo = c.context.transpose().mmul(dR);
-        INDArray dbo = dR.sum(true, 0);
+        INDArray dbo = HostRows.columnSums(dR);
         INDArray dContext = dR.mmul(p.wo().transpose());
         // Softmax backward per row: dScores = A ⊙ (dA − Σ_j dA_ij·A_ij); the sum is dC_i · C_i per
         // head (Σ_j A_ij (dC_i · v_j) with C = A·V): no second [T, T] product.
@@ -412,9 +422,16 @@ public final class AttentionPass {
             }
         });
         INDArray xT = c.x.transpose();
-        INDArray dx = dR.add(dq.mmul(p.wq().transpose())).addi(dk.mmul(p.wk().transpose()))
-                .addi(dv.mmul(p.wv().transpose()));
-        return new Gradients(dx, xT.mmul(dq), dq.sum(true, 0), xT.mmul(dk), dk.sum(true, 0), xT.mmul(dv),
-                dv.sum(true, 0), dwo, dbo, ln[1], ln[2]);
+        INDArray viaQ = dq.mmul(p.wq().transpose());
+        INDArray viaK = dk.mmul(p.wk().transpose());
+        INDArray viaV = dv.mmul(p.wv().transpose());
+        INDArray dx = dR.add(viaQ).addi(viaK).addi(viaV);
+        Gradients g = new Gradients(dx, xT.mmul(dq), HostRows.columnSums(dq), xT.mmul(dk), HostRows.columnSums(dk),
+                xT.mmul(dv), HostRows.columnSums(dv), dwo, dbo, ln[1], ln[2]);
+        // Backward consumes the cache. Freed now rather than when the collector finds them: a fresh
+        // native array of this size page-faults in (a third of the layer at 262 windows in one batch).
+        OffHeap.release(dS, dR, dContext, dq, dk, dv, viaQ, viaK, viaV, c.q, c.k, c.v, c.context, c.norm.xHat(),
+                c.norm.invStd());
+        return g;
     }
 }

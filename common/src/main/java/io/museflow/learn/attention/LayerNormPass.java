@@ -1,12 +1,14 @@
 package io.museflow.learn.attention;
 
+import io.museflow.learn.HostRows;
+import io.museflow.learn.OffHeap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Layer normalization over the last dimension of a {@code [rows, d]} matrix:
  * {@code y = γ ⊙ (x − μ) / √(σ² + ε) + β}, with its explicit backward pass (DL4J M2.1 has no
- * layer-norm layer, and its SameDiff route doubles gradients: stack.md defects 1 and 7).
+ * layer-norm layer, and its SameDiff route doubles gradients: docs/deeplearning4j.md).
  */
 public final class LayerNormPass {
     public static final double EPS = 1e-5;
@@ -21,8 +23,10 @@ public final class LayerNormPass {
     public static Cache normalize(INDArray x) {
         INDArray mean = x.mean(true, 1);
         INDArray centered = x.subColumnVector(mean);
-        INDArray var = centered.mul(centered).mean(true, 1);
+        INDArray squares = centered.mul(centered);
+        INDArray var = squares.mean(true, 1);
         INDArray invStd = Transforms.pow(var.addi(EPS), -0.5, false);
+        OffHeap.release(mean, squares);
         return new Cache(centered.muliColumnVector(invStd), invStd);
     }
 
@@ -33,14 +37,17 @@ public final class LayerNormPass {
     /** Returns {dx, dγ, dβ}. */
     public static INDArray[] backward(Cache c, INDArray dy, INDArray gamma) {
         long d = c.xHat().size(1);
-        INDArray dGamma = dy.mul(c.xHat()).sum(true, 0);
-        INDArray dBeta = dy.sum(true, 0);
+        INDArray dyXHat = dy.mul(c.xHat());
+        INDArray dGamma = HostRows.columnSums(dyXHat);
+        INDArray dBeta = HostRows.columnSums(dy);
         INDArray dxHat = dy.mulRowVector(gamma);
         // dx = (1/d)·invStd·(d·dxHat − Σ dxHat − xHat·Σ(dxHat ⊙ xHat))
         INDArray sum = dxHat.sum(true, 1);
-        INDArray dot = dxHat.mul(c.xHat()).sum(true, 1);
-        INDArray dx = dxHat.mul(d).subiColumnVector(sum).subi(c.xHat().mulColumnVector(dot))
-                .muliColumnVector(c.invStd()).divi(d);
+        INDArray dxHatXHat = dxHat.mul(c.xHat());
+        INDArray dot = dxHatXHat.sum(true, 1);
+        INDArray xHatDot = c.xHat().mulColumnVector(dot);
+        INDArray dx = dxHat.muli(d).subiColumnVector(sum).subi(xHatDot).muliColumnVector(c.invStd()).divi(d);
+        OffHeap.release(dyXHat, dxHatXHat, xHatDot, sum, dot);
         return new INDArray[]{dx, dGamma, dBeta};
     }
 }

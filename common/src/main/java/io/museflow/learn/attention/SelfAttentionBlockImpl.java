@@ -4,6 +4,8 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import io.museflow.learn.layers.ExplicitBackpropLayer;
+import io.museflow.learn.HostRows;
+import io.museflow.learn.OffHeap;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -59,8 +61,14 @@ public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionB
                 projectedInputRows = rows;
             }
             result = c.output().reshape('c', mb, steps, d).permute(0, 2, 1).dup('c');
+            OffHeap.release(c.output());
+            if (!training) {
+                OffHeap.release(rows, x);
+            }
         }
-        return workspaceMgr.dup(ArrayType.ACTIVATIONS, result);
+        INDArray activations = workspaceMgr.dup(ArrayType.ACTIVATIONS, result);
+        OffHeap.release(result);
+        return activations;
     }
 
     @Override
@@ -76,12 +84,15 @@ public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionB
             INDArray dRows = epsilon.castTo(dataType).permute(0, 2, 1).dup('c').reshape('c', mb * steps, epsilon.size(1));
             AttentionPass.Gradients g = new AttentionPass(layerConf().getHeads()).backward(cache, dRows, blockParams());
             INDArray dx = g.dx();
+            INDArray blockInput = cache.input();
             if (layerConf().hasProjection()) { // in parameter order: projection first
                 putGradient(gradient, "Wp", projectedInputRows.transpose().mmul(dx));
                 if (layerConf().isProjectionBias()) {
-                    putGradient(gradient, "bp", dx.sum(true, 0));
+                    putGradient(gradient, "bp", HostRows.columnSums(dx));
                 }
+                INDArray projected = dx;
                 dx = dx.mmul(params.get("Wp").transpose());
+                OffHeap.release(projected, blockInput);
             }
             INDArray[] values = {g.dwq(), g.dbq(), g.dwk(), g.dbk(), g.dwv(), g.dbv(), g.dwo(), g.dbo(), g.dGamma(),
                     g.dBeta()};
@@ -89,9 +100,12 @@ public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionB
                 putGradient(gradient, SelfAttentionBlock.BLOCK_KEYS[i], values[i]);
             }
             eps = dx.reshape('c', mb, steps, dx.size(1)).permute(0, 2, 1).dup('c').castTo(epsilon.dataType());
+            OffHeap.release(dRows, dx, projectedInputRows);
             cache = null;
             projectedInputRows = null;
         }
-        return new Pair<>(gradient, backpropDropOutIfPresent(workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, eps)));
+        INDArray epsOut = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, eps);
+        OffHeap.release(eps);
+        return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
     }
 }
