@@ -28,13 +28,32 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
     /** Each direction's buffers, kept from one minibatch to the next (see {@link RecurrentPass}). */
     private RecurrentPass.Cache forwardCache;
     private RecurrentPass.Cache backwardCache;
-    /** The layer's per-minibatch host arrays, reused like the caches: no garbage per minibatch. */
-    private HostRows layout;
-    private HostRows epsForward;
-    private HostRows epsBackward;
+    /**
+     * Host arrays a layer needs only inside one call (DL4J's layout, and the gradient per direction):
+     * one set per thread and precision, shared by the layers the thread runs, so there is no garbage
+     * per minibatch and no copy per layer.
+     */
+    private static final class Staging {
+        final HostRows layout;
+        final HostRows epsForward;
+        final HostRows epsBackward;
 
-    private HostRows rows(HostRows current) {
-        return current != null ? current : new HostRows(dataType);
+        Staging(DataType type) {
+            layout = new HostRows(type);
+            epsForward = new HostRows(type);
+            epsBackward = new HostRows(type);
+        }
+    }
+
+    private static final ThreadLocal<Staging[]> STAGING = ThreadLocal.withInitial(() -> new Staging[2]);
+
+    private Staging staging() {
+        Staging[] byType = STAGING.get();
+        int i = dataType == DataType.FLOAT ? 0 : 1;
+        if (byType[i] == null) {
+            byType[i] = new Staging(dataType);
+        }
+        return byType[i];
     }
 
     public MaskedRnnImpl(NeuralNetConfiguration conf, DataType dataType) {
@@ -106,7 +125,7 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         HostRows outB = bidirectional ? back.output() : null;
         int width = bidirectional ? 2 * h : h;
         // [T·mb, H] rows per direction → DL4J's [mb, width, T].
-        layout = rows(layout).ensure(mb * width * steps);
+        HostRows layout = staging().layout.ensure(mb * width * steps);
         interleave(layout, outF, outB, mb, steps, h, true);
         INDArray activations = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 new long[]{mb, width, steps}, 'c');
@@ -126,10 +145,11 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         int h = (int) layerConf().getNOut();
         boolean bidirectional = layerConf().isBidirectional();
         int width = bidirectional ? 2 * h : h;
-        layout = rows(layout).load(epsilon.castTo(dataType));
+        Staging staging = staging();
+        HostRows layout = staging.layout.load(epsilon.castTo(dataType));
         // DL4J's [mb, width, T] → [T·mb, H] rows per direction.
-        HostRows epsF = epsForward = rows(epsForward).ensure(mb * steps * h);
-        HostRows epsB = bidirectional ? (epsBackward = rows(epsBackward).ensure(mb * steps * h)) : null;
+        HostRows epsF = staging.epsForward.ensure(mb * steps * h);
+        HostRows epsB = bidirectional ? staging.epsBackward.ensure(mb * steps * h) : null;
         interleave(layout, epsF, epsB, mb, steps, h, false);
         RecurrentPass pass = pass();
         Gradient gradient = new DefaultGradient(gradientsFlattened);
