@@ -1,7 +1,7 @@
 """PyTorch twin of museflow's benchmark models: same shapes, same loss, same optimizer.
 
 Usage: torch_twin.py MODEL WINDOWS FRAMES FEATURES BATCH HIDDEN EPOCHS LONG_FRAMES
-Prints: model seconds_per_epoch inference_seconds_for_one_long_video
+Prints: model seconds_per_epoch inference_seconds_for_one_long_video first_epoch_seconds
 Threads come from OMP_NUM_THREADS (torch.set_num_threads is set from it too).
 """
 import os
@@ -68,7 +68,12 @@ def main(model, windows, frames, features, batch, hidden, epochs, long_frames):
             loss.backward()
             opt.step()
 
-    epoch()  # warm-up
+    # Warm-up epochs as on the Java side (WARMUP, default 3); the first one is reported.
+    t0 = time.perf_counter()
+    epoch()
+    first = time.perf_counter() - t0
+    for _ in range(int(os.environ.get("WARMUP", "3")) - 1):
+        epoch()
     start = time.perf_counter()
     for _ in range(epochs):
         epoch()
@@ -79,7 +84,7 @@ def main(model, windows, frames, features, batch, hidden, epochs, long_frames):
         t0 = time.perf_counter()
         net(video)
         inference = time.perf_counter() - t0
-    print(f"{model} {per_epoch:.3f} {inference:.3f}")
+    print(f"{model} {per_epoch:.3f} {inference:.3f} {first:.3f}")
 
 
 if __name__ == "__main__":

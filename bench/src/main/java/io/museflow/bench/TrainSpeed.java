@@ -15,7 +15,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Time per training epoch of a stacked recurrent model on random data, the shapes of the issue:
  * {@code windows × frames × features}, batch size, hidden units. Prints one line:
- * {@code model seconds_per_epoch inference_seconds_for_one_long_video}.
+ * {@code model seconds_per_epoch inference_seconds_for_one_long_video first_epoch_seconds}; the
+ * mean is over EPOCHS epochs after WARMUP (environment, default 3) warm-up epochs.
  * Usage: TrainSpeed MODEL WINDOWS FRAMES FEATURES BATCH HIDDEN EPOCHS LONG_FRAMES
  * with MODEL one of bigru4, bilstm4, attn-bilstm.
  */
@@ -45,18 +46,29 @@ public final class TrainSpeed {
         INDArray x = Nd4j.rand(DataType.FLOAT, windows, features, frames);
         INDArray y = Nd4j.rand(DataType.FLOAT, windows, 1, frames);
         INDArray m = Nd4j.ones(DataType.FLOAT, windows, frames);
-        runEpoch(net, x, y, m, batch); // warm-up: JIT and allocations
-        long start = System.nanoTime();
-        for (int e = 0; e < epochs; e++) {
+        // Warm-up epochs (WARMUP, default 3): the JIT compiles the hot loops during the first ones.
+        int warmup = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "3"));
+        long w0 = System.nanoTime();
+        runEpoch(net, x, y, m, batch);
+        double first = (System.nanoTime() - w0) / 1e9;
+        for (int e = 1; e < warmup; e++) {
             runEpoch(net, x, y, m, batch);
         }
+        long start = System.nanoTime();
+        StringBuilder each = new StringBuilder("epoch seconds:");
+        for (int e = 0; e < epochs; e++) {
+            long t0 = System.nanoTime();
+            runEpoch(net, x, y, m, batch);
+            each.append(String.format(" %.3f", (System.nanoTime() - t0) / 1e9));
+        }
         double perEpoch = (System.nanoTime() - start) / 1e9 / epochs;
+        System.err.println(each); // the JIT's warm-up shows in the first timed epochs
         INDArray video = Nd4j.rand(DataType.FLOAT, 1, features, longFrames);
         net.output(video);
         long t0 = System.nanoTime();
         net.output(video);
         double inference = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("%s %.3f %.3f%n", model, perEpoch, inference);
+        System.out.printf("%s %.3f %.3f %.3f%n", model, perEpoch, inference, first);
     }
 
     private static void runEpoch(MultiLayerNetwork net, INDArray x, INDArray y, INDArray m, int batch) {
