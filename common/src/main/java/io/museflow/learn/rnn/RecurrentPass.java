@@ -69,11 +69,11 @@ public final class RecurrentPass {
         private boolean training;
         private double[] mask = new double[0];   // [mb·T]
         private int[] lengths = new int[0];      // real frames per sequence (reverse only)
-        private HostRows gates;  // [mb·T·G] activated gates
-        private HostRows hPrev;  // [mb·T·H] state entering each step
+        private HostRows gates;  // [T·mb·G] activated gates (row t·mb + b)
+        private HostRows hPrev;  // [T·mb·H] state entering each step
         private HostRows aux;    // LSTM: cell entering each step; GRU: RW_n·h + rb_n
         private HostRows tanhC;  // LSTM: tanh of the new cell
-        private HostRows out;    // [mb·T·H]
+        private HostRows out;    // [T·mb·H]
         private NativeRows right;
         private NativeRows rows;   // forward: x·W; backward to inputGradient: dPre
         private boolean backwardDone;
@@ -491,7 +491,7 @@ public final class RecurrentPass {
     }
 
     /**
-     * Backpropagates {@code dOut} ({@code [mb·T·H]}, rows like the output) through the direction's
+     * Backpropagates {@code dOut} ({@code [T·mb·H]}, rows like the output) through the direction's
      * last forward pass and returns the weight gradients; then {@link #inputGradient} gives the
      * input's. The two directions of a layer may run this concurrently (separate caches).
      */
