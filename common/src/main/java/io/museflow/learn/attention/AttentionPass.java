@@ -157,9 +157,9 @@ public final class AttentionPass {
         double scale = 1.0 / Math.sqrt(dh);
         DataType type = NativeRows.checked(x.dataType());
         buffers.prepare(type, steps);
-        INDArray q = x.mmul(p.wq()).addiRowVector(p.bq());
-        INDArray k = x.mmul(p.wk()).addiRowVector(p.bk());
-        INDArray v = x.mmul(p.wv()).addiRowVector(p.bv());
+        INDArray q = NativeRows.mmul(x, false, p.wq(), false).addiRowVector(p.bq());
+        INDArray k = NativeRows.mmul(x, false, p.wk(), false).addiRowVector(p.bk());
+        INDArray v = NativeRows.mmul(x, false, p.wv(), false).addiRowVector(p.bv());
         double[] rowMask = NativeRows.read(mask);
         INDArray context = Nd4j.createUninitialized(type, new long[]{(long) mb * steps, d}, 'c');
         long pairSize = (long) steps * steps;
@@ -196,7 +196,7 @@ public final class AttentionPass {
                 }
             }
         });
-        INDArray residual = context.mmul(p.wo()).addiRowVector(p.bo()).addi(x);
+        INDArray residual = NativeRows.mmul(context, false, p.wo(), false).addiRowVector(p.bo()).addi(x);
         LayerNormPass.Cache norm = LayerNormPass.normalize(residual);
         INDArray out = LayerNormPass.scale(norm, p.gamma(), p.beta()).muliColumnVector(mask);
         OffHeap.release(residual);
@@ -358,9 +358,9 @@ public final class AttentionPass {
         INDArray dS = dOut.mulColumnVector(c.mask);
         INDArray[] ln = LayerNormPass.backward(c.norm, dS, p.gamma());
         INDArray dR = ln[0];
-        INDArray dwo = c.context.transpose().mmul(dR);
+        INDArray dwo = NativeRows.mmul(c.context, true, dR, false);
         INDArray dbo = HostRows.columnSums(dR);
-        INDArray dContext = dR.mmul(p.wo().transpose());
+        INDArray dContext = NativeRows.mmul(dR, false, p.wo(), true);
         // Softmax backward per row: dScores = A ⊙ (dA − Σ_j dA_ij·A_ij); the sum is dC_i · C_i per
         // head (Σ_j A_ij (dC_i · v_j) with C = A·V): no second [T, T] product.
         double[] dC = NativeRows.read(dContext);
@@ -421,16 +421,17 @@ public final class AttentionPass {
                 }
             }
         });
-        INDArray xT = c.x.transpose();
-        INDArray viaQ = dq.mmul(p.wq().transpose());
-        INDArray viaK = dk.mmul(p.wk().transpose());
-        INDArray viaV = dv.mmul(p.wv().transpose());
-        INDArray dx = dR.add(viaQ).addi(viaK).addi(viaV);
-        Gradients g = new Gradients(dx, xT.mmul(dq), HostRows.columnSums(dq), xT.mmul(dk), HostRows.columnSums(dk),
-                xT.mmul(dv), HostRows.columnSums(dv), dwo, dbo, ln[1], ln[2]);
+        // dx = dR + dQ·Wqᵀ + dK·Wkᵀ + dV·Wvᵀ, accumulated in place by the products.
+        INDArray dx = dR.dup('c');
+        NativeRows.mmul(dq, false, p.wq(), true, 1.0, dx);
+        NativeRows.mmul(dk, false, p.wk(), true, 1.0, dx);
+        NativeRows.mmul(dv, false, p.wv(), true, 1.0, dx);
+        Gradients g = new Gradients(dx, NativeRows.mmul(c.x, true, dq, false), HostRows.columnSums(dq),
+                NativeRows.mmul(c.x, true, dk, false), HostRows.columnSums(dk), NativeRows.mmul(c.x, true, dv, false),
+                HostRows.columnSums(dv), dwo, dbo, ln[1], ln[2]);
         // Backward consumes the cache. Freed now rather than when the collector finds them: a fresh
         // native array of this size page-faults in (a third of the layer at 262 windows in one batch).
-        OffHeap.release(dS, dR, dContext, dq, dk, dv, viaQ, viaK, viaV, c.q, c.k, c.v, c.context, c.norm.xHat(),
+        OffHeap.release(dS, dR, dContext, dq, dk, dv, c.q, c.k, c.v, c.context, c.norm.xHat(),
                 c.norm.invStd());
         return g;
     }

@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import io.museflow.learn.layers.ExplicitBackpropLayer;
 import io.museflow.learn.HostRows;
+import io.museflow.learn.NativeRows;
 import io.museflow.learn.OffHeap;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -49,7 +50,7 @@ public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionB
             INDArray rows = input.castTo(dataType).permute(0, 2, 1).dup('c').reshape('c', mb * steps, input.size(1));
             INDArray x = rows;
             if (layerConf().hasProjection()) {
-                x = rows.mmul(params.get("Wp"));
+                x = NativeRows.mmul(rows, false, params.get("Wp"), false);
                 if (layerConf().isProjectionBias()) {
                     x.addiRowVector(params.get("bp"));
                 }
@@ -86,12 +87,12 @@ public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionB
             INDArray dx = g.dx();
             INDArray blockInput = cache.input();
             if (layerConf().hasProjection()) { // in parameter order: projection first
-                putGradient(gradient, "Wp", projectedInputRows.transpose().mmul(dx));
+                putGradient(gradient, "Wp", NativeRows.mmul(projectedInputRows, true, dx, false));
                 if (layerConf().isProjectionBias()) {
                     putGradient(gradient, "bp", HostRows.columnSums(dx));
                 }
                 INDArray projected = dx;
-                dx = dx.mmul(params.get("Wp").transpose());
+                dx = NativeRows.mmul(dx, false, params.get("Wp"), true);
                 OffHeap.release(projected, blockInput);
             }
             INDArray[] values = {g.dwq(), g.dbq(), g.dwk(), g.dbk(), g.dwv(), g.dbv(), g.dwo(), g.dbo(), g.dGamma(),
