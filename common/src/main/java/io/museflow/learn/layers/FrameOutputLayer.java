@@ -4,6 +4,11 @@ import io.museflow.learn.loss.CccLoss;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.util.TimeSeriesUtils;
+import org.nd4j.common.primitives.Pair;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -17,7 +22,7 @@ import java.util.Collection;
 
 /**
  * The per-frame linear output of every museflow model: DL4J's {@link RnnOutputLayer} (NCW, identity
- * activation), except that before each loss evaluation it tells a {@link CccLoss} how many
+ * activation) with its products through BLAS, and before each loss evaluation it tells a {@link CccLoss} how many
  * sequences the minibatch holds. DL4J hands a loss the frames of all sequences flattened into
  * rows; without the count a per-sequence CCC could not tell the sequences apart.
  */
@@ -59,12 +64,66 @@ public class FrameOutputLayer extends RnnOutputLayer {
         return super.hashCode();
     }
 
-    /** DL4J's implementation; every loss evaluation goes through {@link #getLabels2d}, where the count is set. */
+    /**
+     * DL4J's implementation with its products through BLAS ({@link FrameProducts}); every loss
+     * evaluation goes through {@link #getLabels2d}, where the count is set.
+     */
     static final class Impl extends org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer {
         private static final long serialVersionUID = 1L;
 
         Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
+        }
+
+        /** Every forward path (score, output, backward) reaches the product here, with 2-D input. */
+        @Override
+        protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
+                                                                LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(forBackprop);
+            applyDropOutIfNecessary(training, workspaceMgr);
+            INDArray z = FrameProducts.affine(input.castTo(dataType),
+                    getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr),
+                    hasBias() ? getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr) : null,
+                    workspaceMgr, layerId());
+            if (maskArray != null) {
+                applyMask(z);
+            }
+            return new Pair<>(z, z);
+        }
+
+        /** DL4J's RNN output backward (frames as rows, loss gradient, parameter and input gradients) with BLAS products. */
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(true);
+            if (input.rank() != 3 || layerConf().getRnnDataFormat() != RNNFormat.NCW) {
+                throw new IllegalStateException("FrameOutputLayer expects NCW input [minibatch, size, time], got "
+                        + java.util.Arrays.toString(input.shape()) + " (" + layerId() + ")");
+            }
+            INDArray input3d = input;
+            try {
+                input = TimeSeriesUtils.reshape3dTo2d(input3d, workspaceMgr, ArrayType.BP_WORKING_MEM);
+                applyDropOutIfNecessary(true, workspaceMgr);
+                INDArray z = preOutputWithPreNorm(true, true, workspaceMgr).getFirst();
+                INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
+                INDArray delta = layerConf().getLossFn().computeGradient(labels2d, z, layerConf().getActivationFn(),
+                        maskArray);
+                Gradient gradient = new DefaultGradient();
+                INDArray weightView = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+                INDArray biasView = hasBias() ? gradientViews.get(DefaultParamInitializer.BIAS_KEY) : null;
+                FrameProducts.parameterGradients(input, delta, weightView, biasView);
+                gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightView);
+                if (biasView != null) {
+                    gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasView);
+                }
+                INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+                INDArray epsilon2d = backpropDropOutIfPresent(FrameProducts.inputGradient(delta, w, workspaceMgr));
+                INDArray epsilon3d = TimeSeriesUtils.reshape2dTo3d(epsilon2d, input3d.size(0), workspaceMgr,
+                        ArrayType.ACTIVATION_GRAD);
+                weightNoiseParams.clear();
+                return new Pair<>(gradient, epsilon3d);
+            } finally {
+                input = input3d;
+            }
         }
 
         @Override

@@ -3,9 +3,9 @@ package io.museflow.learn.model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import io.museflow.learn.layers.FrameDenseLayer;
 import io.museflow.learn.layers.FrameOutputLayer;
 import io.museflow.learn.layers.InitScheme;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,8 +50,8 @@ final class Networks {
             // TimeDistributed applies the dense layer to every frame (reshaping by the input's own shape;
             // DL4J's RNN/feed-forward preprocessors instead need the network's minibatch size, which
             // not every code path sets).
-            list.layer(new TimeDistributed(new DenseLayer.Builder().nIn(nIn).nOut(options.head())
-                    .activation(Activation.RELU).weightInit(dense).build(), RNNFormat.NCW));
+            list.layer(new TimeDistributed(FrameDenseLayer.of(nIn, options.head(), Activation.RELU, dense),
+                    RNNFormat.NCW));
             nIn = options.head();
         }
         FrameOutputLayer out = FrameOutputLayer.of(nIn, targets, loss.create(options.cccReduction()), dense);
