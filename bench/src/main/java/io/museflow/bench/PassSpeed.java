@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Milliseconds per forward and per backward pass of one recurrent direction on random data
- * (profiling aid for bench/train-speed). Usage: PassSpeed CELL MB NIN T HIDDEN REPS.
+ * (profiling aid for bench/train-speed). Usage: PassSpeed CELL MB NIN T HIDDEN REPS [BLAS_MIN_BATCH].
  */
 public final class PassSpeed {
     private PassSpeed() {
@@ -37,7 +37,7 @@ public final class PassSpeed {
             dOut.floats()[i] = (float) (r.nextGaussian() * 0.01);
         }
         INDArray dx = Nd4j.create(DataType.FLOAT, mb, nIn, steps);
-        RecurrentPass pass = new RecurrentPass(cell, h);
+        RecurrentPass pass = new RecurrentPass(cell, h, a.length > 6 ? Integer.parseInt(a[6]) : RecurrentPass.BLAS_MIN_BATCH);
         RecurrentPass.Cache k = new RecurrentPass.Cache();
         long infer = 0;
         long fwd = 0;

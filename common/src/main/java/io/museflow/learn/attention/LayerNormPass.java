@@ -1,14 +1,16 @@
 package io.museflow.learn.attention;
 
 import io.museflow.learn.HostRows;
-import io.museflow.learn.OffHeap;
+import io.museflow.learn.NativeRows;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Layer normalization over the last dimension of a {@code [rows, d]} matrix:
  * {@code y = γ ⊙ (x − μ) / √(σ² + ε) + β}, with its explicit backward pass (DL4J M2.1 has no
  * layer-norm layer, and its SameDiff route doubles gradients: docs/deeplearning4j.md).
+ * Row by row in Java, one pass each way: written as ND4J operations it took sixteen whole-matrix
+ * operations, each a fresh native array, which at 52,400 frames cost more than the arithmetic.
  */
 public final class LayerNormPass {
     public static final double EPS = 1e-5;
@@ -16,18 +18,38 @@ public final class LayerNormPass {
     private LayerNormPass() {
     }
 
-    /** Normalized rows and 1/σ per row, kept for backward. */
+    /** Normalized rows and 1/σ per row ({@code [rows, 1]}), kept for backward. */
     public record Cache(INDArray xHat, INDArray invStd) {
     }
 
     public static Cache normalize(INDArray x) {
-        INDArray mean = x.mean(true, 1);
-        INDArray centered = x.subColumnVector(mean);
-        INDArray squares = centered.mul(centered);
-        INDArray var = squares.mean(true, 1);
-        INDArray invStd = Transforms.pow(var.addi(EPS), -0.5, false);
-        OffHeap.release(mean, squares);
-        return new Cache(centered.muliColumnVector(invStd), invStd);
+        int rows = (int) x.size(0);
+        int d = (int) x.size(1);
+        HostRows values = new HostRows(x.dataType()).load(x);
+        double[] invStd = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            int base = r * d;
+            double mean = 0;
+            for (int j = 0; j < d; j++) {
+                mean += values.get(base + j);
+            }
+            mean /= d;
+            double var = 0;
+            for (int j = 0; j < d; j++) {
+                double c = values.get(base + j) - mean;
+                var += c * c;
+            }
+            double inv = 1.0 / Math.sqrt(var / d + EPS);
+            invStd[r] = inv;
+            for (int j = 0; j < d; j++) {
+                values.set(base + j, (values.get(base + j) - mean) * inv);
+            }
+        }
+        INDArray xHat = Nd4j.createUninitialized(x.dataType(), new long[]{rows, d}, 'c');
+        values.store(xHat);
+        INDArray inv = Nd4j.createUninitialized(x.dataType(), new long[]{rows, 1}, 'c');
+        NativeRows.write(invStd, inv, null);
+        return new Cache(xHat, inv);
     }
 
     public static INDArray scale(Cache c, INDArray gamma, INDArray beta) {
@@ -36,18 +58,41 @@ public final class LayerNormPass {
 
     /** Returns {dx, dγ, dβ}. */
     public static INDArray[] backward(Cache c, INDArray dy, INDArray gamma) {
-        long d = c.xHat().size(1);
-        INDArray dyXHat = dy.mul(c.xHat());
-        INDArray dGamma = HostRows.columnSums(dyXHat);
-        INDArray dBeta = HostRows.columnSums(dy);
-        INDArray dxHat = dy.mulRowVector(gamma);
-        // dx = (1/d)·invStd·(d·dxHat − Σ dxHat − xHat·Σ(dxHat ⊙ xHat))
-        INDArray sum = dxHat.sum(true, 1);
-        INDArray dxHatXHat = dxHat.mul(c.xHat());
-        INDArray dot = dxHatXHat.sum(true, 1);
-        INDArray xHatDot = c.xHat().mulColumnVector(dot);
-        INDArray dx = dxHat.muli(d).subiColumnVector(sum).subi(xHatDot).muliColumnVector(c.invStd()).divi(d);
-        OffHeap.release(dyXHat, dxHatXHat, xHatDot, sum, dot);
-        return new INDArray[]{dx, dGamma, dBeta};
+        int rows = (int) c.xHat().size(0);
+        int d = (int) c.xHat().size(1);
+        HostRows xHat = new HostRows(dy.dataType()).load(c.xHat());
+        HostRows grad = new HostRows(dy.dataType()).load(dy);
+        double[] g = NativeRows.read(gamma);
+        double[] invStd = NativeRows.read(c.invStd());
+        double[] dGamma = new double[d];
+        double[] dBeta = new double[d];
+        double[] dxHat = new double[d];
+        for (int r = 0; r < rows; r++) {
+            int base = r * d;
+            // dx = invStd/d · (d·dxHat − Σ dxHat − xHat·Σ(dxHat ⊙ xHat)), with dxHat = dy ⊙ γ
+            double sum = 0;
+            double dot = 0;
+            for (int j = 0; j < d; j++) {
+                double dyj = grad.get(base + j);
+                double xh = xHat.get(base + j);
+                dGamma[j] += dyj * xh;
+                dBeta[j] += dyj;
+                double v = dyj * g[j];
+                dxHat[j] = v;
+                sum += v;
+                dot += v * xh;
+            }
+            double k = invStd[r] / d;
+            for (int j = 0; j < d; j++) {
+                grad.set(base + j, k * (d * dxHat[j] - sum - xHat.get(base + j) * dot));
+            }
+        }
+        INDArray dx = Nd4j.createUninitialized(dy.dataType(), new long[]{rows, d}, 'c');
+        grad.store(dx);
+        INDArray dg = Nd4j.createUninitialized(dy.dataType(), new long[]{1, d}, 'c');
+        NativeRows.write(dGamma, dg, null);
+        INDArray db = Nd4j.createUninitialized(dy.dataType(), new long[]{1, d}, 'c');
+        NativeRows.write(dBeta, db, null);
+        return new INDArray[]{dx, dg, db};
     }
 }
