@@ -1,5 +1,6 @@
 package io.museflow.learn;
 
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.concurrent.ExecutorService;
@@ -30,11 +31,24 @@ public final class TwoWay {
     }
 
     public static void run(Runnable first, Runnable second) {
-        if (threads() < 2) {
+        int threads = threads();
+        if (threads < 2) {
             first.run();
             second.run();
             return;
         }
+        // Each piece multiplies on its own thread: OpenBLAS threading its calls as well would put
+        // four busy threads on two CPUs (its idle workers spin), so it runs single-threaded until
+        // both pieces are done.
+        openblas_nolapack.blas_set_num_threads(1);
+        try {
+            inParallel(first, second);
+        } finally {
+            openblas_nolapack.blas_set_num_threads(threads);
+        }
+    }
+
+    private static void inParallel(Runnable first, Runnable second) {
         AtomicBoolean claimed = new AtomicBoolean();
         Throwable[] failure = new Throwable[1];
         Object done = new Object();
