@@ -75,7 +75,7 @@ public class FrameOutputLayer extends RnnOutputLayer {
             super(conf, dataType);
         }
 
-        /** Every forward path (score, output, backward) reaches the product here, with 2-D input. */
+        /** The product for 2-D input (DL4J's feed-forward output paths). */
         @Override
         protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
                                                                 LayerWorkspaceMgr workspaceMgr) {
@@ -91,34 +91,85 @@ public class FrameOutputLayer extends RnnOutputLayer {
             return new Pair<>(z, z);
         }
 
-        /** DL4J's RNN output backward (frames as rows, loss gradient, parameter and input gradients) with BLAS products. */
+        /**
+         * The score's and backward's forward pass on the sequences' own layout; DL4J's version
+         * first copies the whole input into rows. As in DL4J's, dropout acts on a copy: the stored
+         * input stays as it came.
+         */
         @Override
-        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-            assertInputSet(true);
+        protected INDArray preOutput2d(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(false);
+            if (input.rank() != 3) {
+                return super.preOutput2d(training, workspaceMgr);
+            }
+            INDArray input3d = input;
+            try {
+                return frames(training, workspaceMgr);
+            } finally {
+                input = input3d;
+            }
+        }
+
+        /** Inference: {@code [mb, nOut, T]} outputs. */
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(false);
+            requireSequences();
+            INDArray input3d = input;
+            try {
+                INDArray z = frames(training, workspaceMgr);
+                INDArray out = layerConf().getActivationFn().getActivation(z, training);
+                return TimeSeriesUtils.reshape2dTo3d(out, input3d.size(0), workspaceMgr, ArrayType.ACTIVATIONS);
+            } finally {
+                input = input3d;
+            }
+        }
+
+        /** Dropout (on a copy) and the frame product of the current 3-D input, masked. */
+        private INDArray frames(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            if (training && layerConf().getIDropout() != null) {
+                input = input.dup('c');
+            }
+            applyDropOutIfNecessary(training, workspaceMgr);
+            INDArray z = FrameProducts.affineFrames(input,
+                    getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr),
+                    hasBias() ? getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr) : null,
+                    workspaceMgr, layerId());
+            if (maskArray != null) {
+                applyMask(z);
+            }
+            return z;
+        }
+
+        private void requireSequences() {
             if (input.rank() != 3 || layerConf().getRnnDataFormat() != RNNFormat.NCW) {
                 throw new IllegalStateException("FrameOutputLayer expects NCW input [minibatch, size, time], got "
                         + java.util.Arrays.toString(input.shape()) + " (" + layerId() + ")");
             }
+        }
+
+        /** DL4J's RNN output backward (loss gradient, parameter and input gradients) on the sequences' layout. */
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(true);
+            requireSequences();
             INDArray input3d = input;
             try {
-                input = TimeSeriesUtils.reshape3dTo2d(input3d, workspaceMgr, ArrayType.BP_WORKING_MEM);
-                applyDropOutIfNecessary(true, workspaceMgr);
-                INDArray z = preOutputWithPreNorm(true, true, workspaceMgr).getFirst();
+                INDArray z = frames(true, workspaceMgr);
                 INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
                 INDArray delta = layerConf().getLossFn().computeGradient(labels2d, z, layerConf().getActivationFn(),
                         maskArray);
                 Gradient gradient = new DefaultGradient();
                 INDArray weightView = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
                 INDArray biasView = hasBias() ? gradientViews.get(DefaultParamInitializer.BIAS_KEY) : null;
-                FrameProducts.parameterGradients(input, delta, weightView, biasView);
+                FrameProducts.parameterGradientsFrames(input, delta, weightView, biasView);
                 gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightView);
                 if (biasView != null) {
                     gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasView);
                 }
                 INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-                INDArray epsilon2d = backpropDropOutIfPresent(FrameProducts.inputGradient(delta, w, workspaceMgr));
-                INDArray epsilon3d = TimeSeriesUtils.reshape2dTo3d(epsilon2d, input3d.size(0), workspaceMgr,
-                        ArrayType.ACTIVATION_GRAD);
+                INDArray epsilon3d = backpropDropOutIfPresent(
+                        FrameProducts.inputGradientFrames(delta, w, (int) input3d.size(0), workspaceMgr));
                 weightNoiseParams.clear();
                 return new Pair<>(gradient, epsilon3d);
             } finally {
