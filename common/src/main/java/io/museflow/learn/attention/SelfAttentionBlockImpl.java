@@ -5,7 +5,7 @@ import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import io.museflow.learn.layers.ExplicitBackpropLayer;
 import io.museflow.learn.HostRows;
-import io.museflow.learn.NativeRows;
+import io.museflow.learn.layers.FrameProducts;
 import io.museflow.learn.OffHeap;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -20,7 +20,8 @@ public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionB
     private AttentionPass.Cache cache;
     /** Softmax weights and scratch, reused from one minibatch to the next. */
     private final AttentionPass.Buffers buffers = new AttentionPass.Buffers();
-    private INDArray projectedInputRows;
+    /** The block's input ([mb, nIn, T]) from the training forward pass, for the projection's gradient. */
+    private INDArray projectionInput;
 
     public SelfAttentionBlockImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -47,24 +48,26 @@ public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionB
             long mb = input.size(0);
             long steps = input.size(2);
             long d = layerConf().getNOut();
-            INDArray rows = input.castTo(dataType).permute(0, 2, 1).dup('c').reshape('c', mb * steps, input.size(1));
-            INDArray x = rows;
+            INDArray in = input.castTo(dataType);
+            INDArray x;
             if (layerConf().hasProjection()) {
-                x = NativeRows.mmul(rows, false, params.get("Wp"), false);
-                if (layerConf().isProjectionBias()) {
-                    x.addiRowVector(params.get("bp"));
-                }
+                // Each sequence [nIn, T] projected in place into its rows (no copy of the input into rows).
+                x = FrameProducts.affineFrames(in, params.get("Wp"),
+                        layerConf().isProjectionBias() ? params.get("bp") : null, FrameProducts.RowOrder.SEQUENCE_MAJOR,
+                        LayerWorkspaceMgr.noWorkspaces(), layerId());
+            } else {
+                x = in.permute(0, 2, 1).dup('c').reshape('c', mb * steps, input.size(1));
             }
             AttentionPass.Cache c = new AttentionPass(layerConf().getHeads()).forward(x, rowMask(mb, steps), (int) mb,
                     blockParams(), training, buffers);
             if (training) {
                 cache = c;
-                projectedInputRows = rows;
+                projectionInput = in;
             }
             result = c.output().reshape('c', mb, steps, d).permute(0, 2, 1).dup('c');
             OffHeap.release(c.output());
             if (!training) {
-                OffHeap.release(rows, x);
+                OffHeap.release(x);
             }
         }
         INDArray activations = workspaceMgr.dup(ArrayType.ACTIVATIONS, result);
@@ -86,24 +89,31 @@ public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionB
             AttentionPass.Gradients g = new AttentionPass(layerConf().getHeads()).backward(cache, dRows, blockParams());
             INDArray dx = g.dx();
             INDArray blockInput = cache.input();
+            INDArray dIn;
             if (layerConf().hasProjection()) { // in parameter order: projection first
-                putGradient(gradient, "Wp", NativeRows.mmul(projectedInputRows, true, dx, false));
+                INDArray dwp = FrameProducts.weightGradientFrames(projectionInput, dx, FrameProducts.RowOrder.SEQUENCE_MAJOR);
+                putGradient(gradient, "Wp", dwp);
+                OffHeap.release(dwp);
                 if (layerConf().isProjectionBias()) {
                     putGradient(gradient, "bp", HostRows.columnSums(dx));
                 }
-                INDArray projected = dx;
-                dx = NativeRows.mmul(dx, false, params.get("Wp"), true);
-                OffHeap.release(projected, blockInput);
+                dIn = FrameProducts.inputGradientFrames(dx, params.get("Wp"), (int) mb,
+                        FrameProducts.RowOrder.SEQUENCE_MAJOR, LayerWorkspaceMgr.noWorkspaces());
+            } else {
+                dIn = dx.reshape('c', mb, steps, dx.size(1)).permute(0, 2, 1).dup('c');
             }
             INDArray[] values = {g.dwq(), g.dbq(), g.dwk(), g.dbk(), g.dwv(), g.dbv(), g.dwo(), g.dbo(), g.dGamma(),
                     g.dBeta()};
             for (int i = 0; i < values.length; i++) {
                 putGradient(gradient, SelfAttentionBlock.BLOCK_KEYS[i], values[i]);
             }
-            eps = dx.reshape('c', mb, steps, dx.size(1)).permute(0, 2, 1).dup('c').castTo(epsilon.dataType());
-            OffHeap.release(dRows, dx, projectedInputRows);
+            eps = dIn.castTo(epsilon.dataType());
+            if (eps != dIn) {
+                OffHeap.release(dIn);
+            }
+            OffHeap.release(dRows, dx, blockInput);
             cache = null;
-            projectedInputRows = null;
+            projectionInput = null;
         }
         INDArray epsOut = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, eps);
         OffHeap.release(eps);

@@ -134,7 +134,7 @@ public class FrameOutputLayer extends RnnOutputLayer {
             INDArray z = FrameProducts.affineFrames(input,
                     getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr),
                     hasBias() ? getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr) : null,
-                    workspaceMgr, layerId());
+                    FrameProducts.RowOrder.TIME_MAJOR, workspaceMgr, layerId());
             if (maskArray != null) {
                 applyMask(z);
             }
@@ -162,14 +162,16 @@ public class FrameOutputLayer extends RnnOutputLayer {
                 Gradient gradient = new DefaultGradient();
                 INDArray weightView = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
                 INDArray biasView = hasBias() ? gradientViews.get(DefaultParamInitializer.BIAS_KEY) : null;
-                FrameProducts.parameterGradientsFrames(input, delta, weightView, biasView);
+                FrameProducts.parameterGradientsFrames(input, delta, FrameProducts.RowOrder.TIME_MAJOR, weightView,
+                        biasView);
                 gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightView);
                 if (biasView != null) {
                     gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasView);
                 }
                 INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
                 INDArray epsilon3d = backpropDropOutIfPresent(
-                        FrameProducts.inputGradientFrames(delta, w, (int) input3d.size(0), workspaceMgr));
+                        FrameProducts.inputGradientFrames(delta, w, (int) input3d.size(0),
+                                FrameProducts.RowOrder.TIME_MAJOR, workspaceMgr));
                 weightNoiseParams.clear();
                 return new Pair<>(gradient, epsilon3d);
             } finally {
