@@ -15,8 +15,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Time per training epoch of a stacked recurrent model on random data, the shapes of the issue:
  * {@code windows × frames × features}, batch size, hidden units. Prints one line:
- * {@code model seconds_per_epoch inference_seconds_for_one_long_video first_epoch_seconds}; the
- * mean is over EPOCHS epochs after WARMUP (environment, default 3) warm-up epochs.
+ * {@code model seconds_per_epoch inference_seconds_for_one_long_video first_epoch_seconds
+ * all_epochs_seconds}; the mean is over EPOCHS epochs after WARMUP (environment, default 3) warm-up
+ * epochs, and the last figure is the time of all WARMUP + EPOCHS epochs.
  * Usage: TrainSpeed MODEL WINDOWS FRAMES FEATURES BATCH HIDDEN EPOCHS LONG_FRAMES
  * with MODEL one of bigru4, bilstm4, attn-bilstm.
  */
@@ -62,13 +63,14 @@ public final class TrainSpeed {
             each.append(String.format(" %.3f", (System.nanoTime() - t0) / 1e9));
         }
         double perEpoch = (System.nanoTime() - start) / 1e9 / epochs;
+        double everyEpoch = (System.nanoTime() - w0) / 1e9; // warm-up and timed epochs: what a trial of that length pays
         System.err.println(each); // the JIT's warm-up shows in the first timed epochs
         INDArray video = Nd4j.rand(DataType.FLOAT, 1, features, longFrames);
         net.output(video);
         long t0 = System.nanoTime();
         net.output(video);
         double inference = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("%s %.3f %.3f %.3f%n", model, perEpoch, inference, first);
+        System.out.printf("%s %.3f %.3f %.3f %.3f%n", model, perEpoch, inference, first, everyEpoch);
     }
 
     private static void runEpoch(MultiLayerNetwork net, INDArray x, INDArray y, INDArray m, int batch) {
