@@ -41,6 +41,11 @@ public final class AttentionPass {
         private DataType type;
         private NativeRows weights;
         private final Scratch[] halves = new Scratch[2];
+        /**
+         * Whole-minibatch rows in Java (layer norm, column sums, the softmax row dots), kept: at 262
+         * windows each is 13 MB, and a fresh one per use is old-generation garbage for the collector.
+         */
+        private final HostRows[] rows = new HostRows[2];
 
         void prepare(DataType t, int steps) {
             if (weights == null || t != type) {
@@ -49,6 +54,8 @@ public final class AttentionPass {
                 weights = new NativeRows(t);
                 halves[0] = new Scratch(t);
                 halves[1] = new Scratch(t);
+                rows[0] = new HostRows(t);
+                rows[1] = new HostRows(t);
             }
         }
 
@@ -197,7 +204,7 @@ public final class AttentionPass {
             }
         });
         INDArray residual = NativeRows.mmul(context, false, p.wo(), false).addiRowVector(p.bo()).addi(x);
-        LayerNormPass.Cache norm = LayerNormPass.normalize(residual);
+        LayerNormPass.Cache norm = LayerNormPass.normalize(residual, buffers.rows[0]);
         INDArray out = LayerNormPass.scale(norm, p.gamma(), p.beta()).muliColumnVector(mask);
         OffHeap.release(residual);
         if (!keepWeights) {
@@ -356,22 +363,25 @@ public final class AttentionPass {
         double scale = 1.0 / Math.sqrt(dh);
         DataType type = c.q.dataType();
         INDArray dS = dOut.mulColumnVector(c.mask);
-        INDArray[] ln = LayerNormPass.backward(c.norm, dS, p.gamma());
+        Buffers buffers = c.buffers;
+        HostRows work0 = buffers.rows[0];
+        HostRows work1 = buffers.rows[1];
+        INDArray[] ln = LayerNormPass.backward(c.norm, dS, p.gamma(), work0, work1);
         INDArray dR = ln[0];
         INDArray dwo = NativeRows.mmul(c.context, true, dR, false);
-        INDArray dbo = HostRows.columnSums(dR);
+        INDArray dbo = HostRows.columnSums(dR, work0);
         INDArray dContext = NativeRows.mmul(dR, false, p.wo(), true);
         // Softmax backward per row: dScores = A ⊙ (dA − Σ_j dA_ij·A_ij); the sum is dC_i · C_i per
         // head (Σ_j A_ij (dC_i · v_j) with C = A·V): no second [T, T] product.
-        double[] dC = NativeRows.read(dContext);
-        double[] ctx = NativeRows.read(c.context);
+        HostRows dC = work0.load(dContext);
+        HostRows ctx = work1.load(c.context);
         double[] rowDot = new double[mb * steps * heads];
         for (int r = 0; r < mb * steps; r++) {
             for (int h = 0; h < heads; h++) {
                 double sum = 0;
                 int base = r * d + h * dh;
                 for (int e = 0; e < dh; e++) {
-                    sum += dC[base + e] * ctx[base + e];
+                    sum += dC.get(base + e) * ctx.get(base + e);
                 }
                 rowDot[r * heads + h] = sum;
             }
@@ -381,7 +391,6 @@ public final class AttentionPass {
         INDArray dk = Nd4j.createUninitialized(type, new long[]{rows, d}, 'c');
         INDArray dv = Nd4j.createUninitialized(type, new long[]{rows, d}, 'c');
         long pairSize = (long) steps * steps;
-        Buffers buffers = c.buffers;
         Pointer weights = buffers.weights.ensure(0);
         Pointer qp = NativeRows.address(c.q);
         Pointer kp = NativeRows.address(c.k);
@@ -426,9 +435,9 @@ public final class AttentionPass {
         NativeRows.mmul(dq, false, p.wq(), true, 1.0, dx);
         NativeRows.mmul(dk, false, p.wk(), true, 1.0, dx);
         NativeRows.mmul(dv, false, p.wv(), true, 1.0, dx);
-        Gradients g = new Gradients(dx, NativeRows.mmul(c.x, true, dq, false), HostRows.columnSums(dq),
-                NativeRows.mmul(c.x, true, dk, false), HostRows.columnSums(dk), NativeRows.mmul(c.x, true, dv, false),
-                HostRows.columnSums(dv), dwo, dbo, ln[1], ln[2]);
+        Gradients g = new Gradients(dx, NativeRows.mmul(c.x, true, dq, false), HostRows.columnSums(dq, work0),
+                NativeRows.mmul(c.x, true, dk, false), HostRows.columnSums(dk, work0),
+                NativeRows.mmul(c.x, true, dv, false), HostRows.columnSums(dv, work0), dwo, dbo, ln[1], ln[2]);
         // Backward consumes the cache. Freed now rather than when the collector finds them: a fresh
         // native array of this size page-faults in (a third of the layer at 262 windows in one batch).
         OffHeap.release(dS, dR, dContext, dq, dk, dv, c.q, c.k, c.v, c.context, c.norm.xHat(),

@@ -23,9 +23,14 @@ public final class LayerNormPass {
     }
 
     public static Cache normalize(INDArray x) {
+        return normalize(x, new HostRows(x.dataType()));
+    }
+
+    /** With {@code work} (the input's precision) holding the rows: no new Java array per call. */
+    public static Cache normalize(INDArray x, HostRows work) {
         int rows = (int) x.size(0);
         int d = (int) x.size(1);
-        HostRows values = new HostRows(x.dataType()).load(x);
+        HostRows values = work.load(x);
         double[] invStd = new double[rows];
         for (int r = 0; r < rows; r++) {
             int base = r * d;
@@ -58,10 +63,15 @@ public final class LayerNormPass {
 
     /** Returns {dx, dγ, dβ}. */
     public static INDArray[] backward(Cache c, INDArray dy, INDArray gamma) {
+        return backward(c, dy, gamma, new HostRows(dy.dataType()), new HostRows(dy.dataType()));
+    }
+
+    /** With two work buffers (the gradient's precision): no new Java arrays per call. */
+    public static INDArray[] backward(Cache c, INDArray dy, INDArray gamma, HostRows work1, HostRows work2) {
         int rows = (int) c.xHat().size(0);
         int d = (int) c.xHat().size(1);
-        HostRows xHat = new HostRows(dy.dataType()).load(c.xHat());
-        HostRows grad = new HostRows(dy.dataType()).load(dy);
+        HostRows xHat = work1.load(c.xHat());
+        HostRows grad = work2.load(dy);
         double[] g = NativeRows.read(gamma);
         double[] invStd = NativeRows.read(c.invStd());
         double[] dGamma = new double[d];
