@@ -75,22 +75,6 @@ public class FrameOutputLayer extends RnnOutputLayer {
             super(conf, dataType);
         }
 
-        /** The product for 2-D input (DL4J's feed-forward output paths). */
-        @Override
-        protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
-                                                                LayerWorkspaceMgr workspaceMgr) {
-            assertInputSet(forBackprop);
-            applyDropOutIfNecessary(training, workspaceMgr);
-            INDArray z = FrameProducts.affine(input.castTo(dataType),
-                    getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr),
-                    hasBias() ? getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr) : null,
-                    workspaceMgr, layerId());
-            if (maskArray != null) {
-                applyMask(z);
-            }
-            return new Pair<>(z, z);
-        }
-
         /**
          * The score's and backward's forward pass on the sequences' own layout; DL4J's version
          * first copies the whole input into rows. As in DL4J's, dropout acts on a copy: the stored
@@ -99,7 +83,7 @@ public class FrameOutputLayer extends RnnOutputLayer {
         @Override
         protected INDArray preOutput2d(boolean training, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(false);
-            if (input.rank() != 3) {
+            if (input.rank() != 3) { // rows already (DL4J's feed-forward paths; museflow never feeds these)
                 return super.preOutput2d(training, workspaceMgr);
             }
             INDArray input3d = input;

@@ -29,7 +29,7 @@ public final class FrameProducts {
         /** Row {@code s·T + t}: each sequence's frames together (museflow's attention block). */
         SEQUENCE_MAJOR;
 
-        long first(int sequence, int mb, int steps, int width) {
+        long first(int sequence, int steps, int width) {
             return this == TIME_MAJOR ? (long) sequence * width : (long) sequence * steps * width;
         }
 
@@ -64,7 +64,7 @@ public final class FrameProducts {
         for (int s = 0; s < mb; s++) {
             // sequence s's rows of z = x_sᵀ · W
             NativeRows.gemm(type, true, false, steps, nOut, nIn, xp, NativeRows.start(xc) + (long) s * nIn * steps, steps,
-                    wp, NativeRows.start(wc), nOut, 0.0, zp, NativeRows.start(z) + order.first(s, mb, steps, nOut),
+                    wp, NativeRows.start(wc), nOut, 0.0, zp, NativeRows.start(z) + order.first(s, steps, nOut),
                     order.stride(mb, nOut));
         }
         return b == null ? z : z.addiRowVector(b);
@@ -89,7 +89,7 @@ public final class FrameProducts {
         for (int s = 0; s < mb; s++) {
             // eps_s [nIn, T] = W · delta_sᵀ, delta_s = sequence s's rows
             NativeRows.gemm(type, false, true, nIn, steps, nOut, wp, NativeRows.start(wc), nOut, dp,
-                    NativeRows.start(dc) + order.first(s, mb, steps, nOut), order.stride(mb, nOut), 0.0, ep,
+                    NativeRows.start(dc) + order.first(s, steps, nOut), order.stride(mb, nOut), 0.0, ep,
                     NativeRows.start(eps) + (long) s * nIn * steps, steps);
         }
         return eps;
@@ -110,7 +110,7 @@ public final class FrameProducts {
         Pointer wp = NativeRows.address(dw);
         for (int s = 0; s < mb; s++) {
             NativeRows.gemm(type, false, false, nIn, nOut, steps, xp, NativeRows.start(xc) + (long) s * nIn * steps, steps,
-                    dp, NativeRows.start(dc) + order.first(s, mb, steps, nOut), order.stride(mb, nOut),
+                    dp, NativeRows.start(dc) + order.first(s, steps, nOut), order.stride(mb, nOut),
                     s == 0 ? 0.0 : 1.0, wp, NativeRows.start(dw), nOut);
         }
         return dw;
@@ -119,14 +119,7 @@ public final class FrameProducts {
     /** {@link #weightGradientFrames} into the weight view and the column sums of delta into the bias view (may be null). */
     static void parameterGradientsFrames(INDArray x, INDArray delta, RowOrder order, INDArray weightView,
                                          INDArray biasView) {
-        INDArray dw = weightGradientFrames(x, delta, order);
-        weightView.assign(dw);
-        OffHeap.release(dw);
-        if (biasView != null) {
-            INDArray db = HostRows.columnSums(delta);
-            biasView.assign(db.reshape(biasView.shape()));
-            OffHeap.release(db);
-        }
+        assignParameterGradients(weightGradientFrames(x, delta, order), delta, weightView, biasView);
     }
 
     /** {@code x · W + b} in the ACTIVATIONS workspace ({@code b} may be null). */
@@ -150,7 +143,12 @@ public final class FrameProducts {
 
     /** {@code xᵀ · delta} into the weight gradient view and the column sums of delta into the bias view (may be null). */
     static void parameterGradients(INDArray x, INDArray delta, INDArray weightView, INDArray biasView) {
-        INDArray dw = NativeRows.mmul(x.castTo(delta.dataType()), true, delta, false);
+        assignParameterGradients(NativeRows.mmul(x.castTo(delta.dataType()), true, delta, false), delta, weightView,
+                biasView);
+    }
+
+    /** {@code dw} into the weight view (then freed) and the column sums of delta into the bias view (may be null). */
+    private static void assignParameterGradients(INDArray dw, INDArray delta, INDArray weightView, INDArray biasView) {
         weightView.assign(dw);
         OffHeap.release(dw);
         if (biasView != null) {
