@@ -1,0 +1,90 @@
+package io.museflow.results;
+
+import io.museflow.store.ParquetFiles;
+import io.museflow.trial.TrialRun;
+import io.museflow.learn.train.Sequence;
+import io.museflow.learn.train.Trainer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The per-trial result files (Parquet, one file per trial and table, committed once): whole-video
+ * predictions of every partition in long form (one row per frame and target), and the learning
+ * curve. Every row carries the trial id, so a folder of them is one table for Spark or a notebook.
+ * Column meanings are documented in README.md ("Sweep results").
+ */
+public final class ResultTables {
+    static final MessageType PREDICTIONS = Types.buildMessage()
+            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("trial_id")
+            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("video")
+            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("partition")
+            .required(PrimitiveTypeName.INT32).named("frame")
+            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("target")
+            .required(PrimitiveTypeName.FLOAT).named("prediction")
+            .optional(PrimitiveTypeName.FLOAT).named("label")
+            .named("prediction");
+
+    static final MessageType EPOCHS = Types.buildMessage()
+            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("trial_id")
+            .required(PrimitiveTypeName.INT32).named("epoch")
+            .required(PrimitiveTypeName.DOUBLE).named("train_loss")
+            .required(PrimitiveTypeName.DOUBLE).named("learning_rate")
+            .optional(PrimitiveTypeName.DOUBLE).named("devel_ccc_arousal")
+            .optional(PrimitiveTypeName.DOUBLE).named("devel_ccc_valence")
+            .required(PrimitiveTypeName.DOUBLE).named("seconds")
+            .named("epoch");
+
+    private ResultTables() {
+    }
+
+    public static boolean writePredictions(Path target, Configuration conf, String trialId, TrialRun run) throws IOException {
+        SimpleGroupFactory rows = new SimpleGroupFactory(PREDICTIONS);
+        List<String> targets = run.targets();
+        int k = targets.size();
+        return ParquetFiles.commit(target, PREDICTIONS, conf, w -> {
+            for (Map.Entry<String, List<Sequence>> e : run.videos().entrySet()) {
+                Map<String, float[]> byVideo = run.predictions().get(e.getKey());
+                for (Sequence v : e.getValue()) {
+                    float[] p = byVideo.get(v.id());
+                    for (int t = 0; t < v.frames(); t++) {
+                        for (int c = 0; c < k; c++) {
+                            Group g = rows.newGroup().append("trial_id", trialId).append("video", v.id())
+                                    .append("partition", e.getKey()).append("frame", t).append("target", targets.get(c))
+                                    .append("prediction", p[t * k + c]);
+                            float y = v.labels()[t * k + c];
+                            if (!Float.isNaN(y)) {
+                                g.append("label", y);
+                            }
+                            w.write(g);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    public static boolean writeEpochs(Path target, Configuration conf, String trialId, List<String> targets,
+                               List<Trainer.Epoch> epochs) throws IOException {
+        SimpleGroupFactory rows = new SimpleGroupFactory(EPOCHS);
+        return ParquetFiles.commit(target, EPOCHS, conf, w -> {
+            for (Trainer.Epoch e : epochs) {
+                Group g = rows.newGroup().append("trial_id", trialId).append("epoch", e.epoch())
+                        .append("train_loss", e.trainLoss()).append("learning_rate", e.learningRate());
+                for (int c = 0; c < targets.size(); c++) {
+                    g.append("devel_ccc_" + targets.get(c), e.develCcc()[c]);
+                }
+                w.write(g.append("seconds", e.seconds()));
+            }
+        });
+    }
+}

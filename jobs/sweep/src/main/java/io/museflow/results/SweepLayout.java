@@ -1,0 +1,40 @@
+package io.museflow.results;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** Folders of a sweep's output; README.md ("Sweep results") documents their columns. */
+public final class SweepLayout {
+    public static final String TRIALS = "trials";
+    public static final String EPOCHS = "epochs";
+    public static final String PREDICTIONS = "predictions";
+    public static final String MODELS = "models";
+    public static final String SUMMARY = "summary";
+    public static final String BEST = "best";
+    public static final String SEEDS = "seeds";
+
+    private SweepLayout() {
+    }
+
+    /** Trial ids with a committed row under {@code trials/} (a row is committed last: README "Resumable"). */
+    public static Set<String> committed(Path output, Configuration conf) throws IOException {
+        Path dir = new Path(output, TRIALS);
+        FileSystem fs = dir.getFileSystem(conf);
+        Set<String> out = new LinkedHashSet<>();
+        if (fs.exists(dir)) {
+            for (FileStatus f : fs.listStatus(dir)) {
+                String n = f.getPath().getName();
+                if (n.endsWith(".parquet") && !n.startsWith(".")) {
+                    out.add(n.substring(0, n.length() - ".parquet".length()));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,228 @@
+package io.museflow.sweep;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.museflow.store.AtomicFiles;
+import io.museflow.job.CodeVersion;
+import io.museflow.job.Console;
+import io.museflow.prepared.PreparedData;
+import io.museflow.results.SweepLayout;
+import io.museflow.results.TrialsTable;
+import io.museflow.trial.TrialData;
+import io.museflow.trial.TrialRun;
+import io.museflow.data.InputDataException;
+import io.museflow.data.Windower;
+import io.museflow.learn.fusion.FusionColumn;
+import io.museflow.learn.fusion.LateFusion;
+import io.museflow.learn.model.LossKind;
+import io.museflow.learn.model.ReconstructionError;
+import io.museflow.learn.model.StackedRnnModel;
+import io.museflow.learn.rnn.CellType;
+import io.museflow.learn.TrialSpec;
+import io.museflow.learn.train.Sequence;
+import io.museflow.learn.train.TrainConfig;
+import io.museflow.learn.train.Trainer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A late-fusion trial: a second-level model over the whole-video predictions of source trials
+ * (read from the sweep's predictions files) for one target, optionally with the reconstruction
+ * error of some feature sets; trained on the train partition's predictions, selected on devel.
+ *
+ * @param sets     the grid's feature-set values the sources were chosen for, in column order
+ * @param sources  the trial id chosen for each of {@code sets}
+ */
+public record FusionUnit(String target, List<String> sets, List<String> sources, List<String> re, SweepGrid.Fusion f,
+                  long seed, String data, String output, String fingerprint) implements SweepTask.Unit {
+
+    /** Everything that decides what this fusion trains, sources included. */
+    private String canonical(boolean withSeed) {
+        return String.join("|", "late=" + f.model(), "hidden=" + (f.model().equals("hamieh") ? f.hidden() : 0),
+                "target=" + target, "sets=" + String.join(",", sets), "sources=" + String.join(",", sources),
+                "re=" + String.join(",", re), "lr=" + f.learningRate(), "batch=" + f.batchSize(),
+                "epochs=" + f.maxEpochs(), "re-epochs=" + (re.isEmpty() ? 0 : f.reEpochs()),
+                withSeed ? "seed=" + seed : "") + "\n" + fingerprint;
+    }
+
+    @Override
+    public String id() {
+        return TrialSpec.hash(canonical(true));
+    }
+
+    String inputs() {
+        return "late(" + String.join(",", sets) + (re.isEmpty() ? "" : ";re:" + String.join(",", re)) + ")";
+    }
+
+    @Override
+    public String name() {
+        return inputs() + ">" + target + " late-" + f.model() + " seed" + seed;
+    }
+
+    @Override
+    public List<String> targets() {
+        return List.of(target);
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("trial_id", id());
+        r.put("name", name());
+        r.put("group_id", TrialSpec.hash(canonical(false)));
+        r.put("feature_sets", inputs());
+        r.put("targets", target);
+        r.put("model", "late-" + f.model());
+        r.put("hidden", f.model().equals("sun") ? LateFusion.SUN_HIDDEN : f.hidden());
+        r.put("learning_rate", f.learningRate());
+        r.put("batch_size", f.batchSize());
+        r.put("loss", "ccc");
+        r.put("seed", seed);
+        r.put("max_epochs", f.maxEpochs());
+        ObjectNode config = AtomicFiles.JSON.createObjectNode();
+        ObjectNode late = config.putObject("late_fusion");
+        late.put("model", f.model());
+        late.put("target", target);
+        ObjectNode bySet = late.putObject("sources");
+        for (int i = 0; i < sets.size(); i++) {
+            bySet.put(sets.get(i), sources.get(i));
+        }
+        re.forEach(late.putArray("re")::add);
+        late.put("seed", seed);
+        late.put("learning-rate", f.learningRate());
+        late.put("batch-size", f.batchSize());
+        late.put("max-epochs", f.maxEpochs());
+        late.put("data", data);
+        r.put("config", config.toString());
+        r.put("data_fingerprint", fingerprint);
+        r.put("code_version", CodeVersion.get());
+        return r;
+    }
+
+    @Override
+    public TrialRun train(Configuration conf, Consumer<Trainer.Epoch> epochs) throws IOException {
+        PreparedData prepared = PreparedData.open(data, conf);
+        if (!prepared.fingerprint().equals(fingerprint)) {
+            throw new InputDataException(data + " changed since the sweep started");
+        }
+        Map<String, List<PreparedData.Video>> raw = new LinkedHashMap<>();
+        Map<String, float[]> labels = new LinkedHashMap<>();
+        for (String p : TrialData.PARTITIONS) {
+            raw.put(p, prepared.videos(p, re));
+            raw.get(p).forEach(v -> labels.put(v.id(), target.equals("arousal") ? v.arousal() : v.valence()));
+        }
+        List<FusionColumn> columns = new ArrayList<>();
+        for (String source : sources) {
+            columns.add(new FusionColumn(source, predictions(new Path(output, SweepLayout.PREDICTIONS + "/" + source
+                    + ".parquet"), conf, labels)));
+        }
+        Windower windower = new Windower(prepared.windowSize(), prepared.windowHop());
+        for (String set : re) {
+            int d = prepared.width(set);
+            MultiLayerNetwork ae = ReconstructionError.autoEncoder(d, 1, CellType.GRU, true, 32, seed, 0.005);
+            columns.add(new FusionColumn("re:" + set, TrialData.reconstructionErrors(ae,
+                    TrainConfig.papers(0.005, 32, seed).withMaxEpochs(f.reEpochs()), set, d, raw, windower)));
+        }
+        Map<String, List<Sequence>> videos = new LinkedHashMap<>();
+        raw.forEach((p, vs) -> videos.put(p, LateFusion.videos(vs.stream().map(PreparedData.Video::id).toList(),
+                columns, labels, 1)));
+        MultiLayerNetwork net = StackedRnnModel.build(f.model().equals("sun")
+                        ? LateFusion.sun(columns.size(), 1, LossKind.CCC)
+                        : LateFusion.hamieh(columns.size(), 1, f.hidden(), LossKind.CCC), seed, f.learningRate(),
+                DataType.FLOAT);
+        Trainer.Result result = Trainer.fit(net, Sequence.windows(videos.get("train"), windower), videos.get("devel"),
+                TrainConfig.papers(f.learningRate(), f.batchSize(), seed).withMaxEpochs(f.maxEpochs()), epochs);
+        return TrialRun.of(List.of(target), videos, net, result, fingerprint);
+    }
+
+    /** A source trial's predictions for {@link #target}, per video, frame by frame. */
+    private Map<String, float[]> predictions(Path file, Configuration conf, Map<String, float[]> labels)
+            throws IOException {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        if (!file.getFileSystem(conf).exists(file)) {
+            throw new InputDataException("late fusion: source trial predictions " + file + " are missing");
+        }
+        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+            for (Group g = reader.read(); g != null; g = reader.read()) {
+                if (!g.getString("target", 0).equals(target)) {
+                    continue;
+                }
+                String video = g.getString("video", 0);
+                float[] y = labels.get(video);
+                if (y == null) {
+                    throw new InputDataException(file + ": video " + video + " is not in the prepared data set");
+                }
+                out.computeIfAbsent(video, k -> new float[y.length])[g.getInteger("frame", 0)] =
+                        g.getFloat("prediction", 0);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The late-fusion trials of the grid: per single target, entry and seed, the best successful
+     * trial of the grid (by devel CCC) for each of the entry's feature-set values. An entry with a
+     * value that has no successful trial for the target is skipped with a warning.
+     */
+    public static List<FusionUnit> plan(SweepGrid grid, String fingerprint, Path out, Configuration conf, Console log)
+            throws IOException {
+        Map<String, Map<String, Object>> best = new LinkedHashMap<>(); // target|feature_sets -> row
+        Set<String> done = SweepLayout.committed(out, conf);
+        Set<String> targets = new LinkedHashSet<>();
+        for (TrialSpec t : grid.trials()) {
+            if (t.targets().size() == 1) {
+                targets.add(t.targets().get(0));
+            }
+            String id = t.id(fingerprint);
+            if (!done.contains(id)) {
+                continue;
+            }
+            Map<String, Object> row = TrialsTable.read(SweepTask.rowFile(out.toString(), id), conf);
+            if (!TrialsTable.OK.equals(row.get("status")) || t.targets().size() != 1) {
+                continue;
+            }
+            String key = t.targets().get(0) + "|" + row.get("feature_sets");
+            Map<String, Object> current = best.get(key);
+            if (current == null || (Double) row.get("devel_ccc") > (Double) current.get("devel_ccc")) {
+                best.put(key, row);
+            }
+        }
+        List<FusionUnit> units = new ArrayList<>();
+        for (String target : targets) {
+            for (SweepGrid.Fusion.Entry entry : grid.fusion().entries()) {
+                List<String> sources = new ArrayList<>();
+                for (String set : entry.sets()) {
+                    Map<String, Object> row = best.get(target + "|" + set.replace(" ", ""));
+                    if (row == null) {
+                        log.warn("late fusion of " + entry.sets() + " for " + target + ": no successful trial of " + set
+                                + "; skipped");
+                        sources = null;
+                        break;
+                    }
+                    sources.add((String) row.get("trial_id"));
+                }
+                if (sources == null) {
+                    continue;
+                }
+                for (long seed : grid.fusion().seeds()) {
+                    units.add(new FusionUnit(target, entry.sets(), List.copyOf(sources), entry.re(), grid.fusion(), seed,
+                            grid.data(), grid.output(), fingerprint));
+                }
+            }
+        }
+        return units;
+    }
+}

@@ -1,0 +1,61 @@
+package io.museflow.sweep;
+
+import io.museflow.store.AtomicFiles;
+import io.museflow.results.SweepLayout;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+
+import java.io.IOException;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.stddev_samp;
+
+/** The sweep's summary views, for choosing fusion inputs and reporting: computed with Spark over the trial rows. */
+final class SweepSummary {
+    private SweepSummary() {
+    }
+
+    /**
+     * {@code summary/best}: the best trial by devel CCC per (targets, feature sets, model);
+     * {@code summary/seeds}: trials that differ only in their seed, aggregated (count, mean, standard
+     * deviation and best devel CCC, and the best trial). Both over every trial row in the folder,
+     * replaced as a whole.
+     */
+    static void write(SparkSession spark, Path out, Configuration conf) throws IOException {
+        Dataset<Row> ok = spark.read().parquet(new Path(out, SweepLayout.TRIALS).toString()).where("status = 'ok'");
+        Dataset<Row> best = ok.withColumn("rank", row_number().over(Window.partitionBy("targets", "feature_sets", "model")
+                        .orderBy(col("devel_ccc").desc(), col("trial_id"))))
+                .where("rank = 1").drop("rank")
+                .select("targets", "feature_sets", "model", "devel_ccc", "devel_ccc_arousal", "devel_ccc_valence",
+                        "train_ccc_arousal", "train_ccc_valence", "trial_id", "name", "seed", "best_epoch")
+                .orderBy(col("targets"), col("devel_ccc").desc());
+        Dataset<Row> seeds = ok.withColumn("configuration", regexp_replace(col("name"), " seed-?[0-9]+$", ""))
+                .groupBy("group_id", "targets", "feature_sets", "model", "configuration")
+                .agg(count("*").as("seeds"), avg("devel_ccc").as("devel_ccc_mean"),
+                        stddev_samp("devel_ccc").as("devel_ccc_std"), max("devel_ccc").as("devel_ccc_best"),
+                        expr("max_by(trial_id, devel_ccc)").as("best_trial_id"))
+                .orderBy(col("targets"), col("devel_ccc_mean").desc());
+        AtomicFiles.commitReplacing(new Path(out, SweepLayout.SUMMARY), conf, tmp -> {
+            best.coalesce(1).write().parquet(new Path(tmp, SweepLayout.BEST).toString());
+            seeds.coalesce(1).write().parquet(new Path(tmp, SweepLayout.SEEDS).toString());
+        });
+        List<Row> top = best.limit(12).collectAsList();
+        System.err.println("best devel CCC per target, feature sets and model:");
+        for (Row r : top) {
+            System.err.printf("  %-16s %-24s %-8s %.4f  %s%n", r.getString(0), r.getString(1), r.getString(2),
+                    r.getDouble(3), r.getString(9));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.museflow.trial;
+
+import io.museflow.prepared.PreparedData;
+import io.museflow.learn.TrialSpec;
+import io.museflow.learn.train.Sequence;
+import io.museflow.learn.train.Trainer;
+import io.museflow.metrics.Scores;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A trained trial: its best model, the training history, scores and whole-video predictions for
+ * every partition. Built by {@link #run} for a unimodal or early-fusion trial (read its data from
+ * the prepared set, train with the papers' schedule), or by {@link #of} for any network trained on
+ * given sequences (late fusion). Shared by the single-trial command and the sweep's tasks.
+ */
+public record TrialRun(List<String> targets, Map<String, List<Sequence>> videos, MultiLayerNetwork net, Trainer.Result result,
+                Map<String, Scores[]> scores, Map<String, Map<String, float[]>> predictions, String dataFingerprint) {
+
+    /** Scores per target on devel. */
+    public Scores[] devel() {
+        return scores.get("devel");
+    }
+
+    public static TrialRun run(TrialSpec spec, PreparedData prepared, Consumer<String> log, Consumer<Trainer.Epoch> epochs)
+            throws IOException {
+        TrialData data = TrialData.load(prepared, spec, log);
+        log.accept(String.format("%s on %s -> %s: %d train windows, %d devel videos, %d input columns", spec.model(),
+                spec.featureSets(), spec.targets(), data.trainWindows().size(), data.devel().size(), data.inputs()));
+        MultiLayerNetwork net = spec.network(data.inputs());
+        Trainer.Result result = Trainer.fit(net, data.trainWindows(), data.devel(), spec.training(), epochs);
+        return of(spec.targets(), data.videos(), net, result, data.dataFingerprint());
+    }
+
+    /** Scores (per partition with labels, per target) and predictions of a trained network on whole videos. */
+    public static TrialRun of(List<String> targets, Map<String, List<Sequence>> videos, MultiLayerNetwork net,
+                       Trainer.Result result, String dataFingerprint) {
+        Map<String, Scores[]> scores = new LinkedHashMap<>();
+        Map<String, Map<String, float[]>> predictions = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Sequence>> e : videos.entrySet()) {
+            Trainer.Scored scored = Trainer.score(net, e.getValue(), targets.size());
+            predictions.put(e.getKey(), scored.predictions());
+            // Unlabelled partitions (test without label files) get predictions only.
+            if (java.util.Arrays.stream(scored.scores()).anyMatch(x -> x.frames() > 0)) {
+                scores.put(e.getKey(), scored.scores());
+            }
+        }
+        return new TrialRun(List.copyOf(targets), videos, net, result, scores, predictions, dataFingerprint);
+    }
+}
