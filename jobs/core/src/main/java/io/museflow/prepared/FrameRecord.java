@@ -28,7 +28,7 @@ public final class FrameRecord implements Serializable {
     }
 
     /** Column order of the table (the bean encoder orders fields by name). */
-    public static final String[] COLUMNS = {"video", "partition", "frame", "timestamp", "values", "valid"};
+    public static final String[] COLUMNS = io.museflow.table.PreparedSchema.FEATURES.names().toArray(new String[0]);
 
     public String getVideo() {
         return video;

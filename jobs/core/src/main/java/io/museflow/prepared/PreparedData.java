@@ -4,6 +4,7 @@ import io.museflow.store.OutputDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.museflow.data.InputDataException;
+import io.museflow.data.Target;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,11 +21,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static io.museflow.table.PreparedSchema.FRAME;
+import static io.museflow.table.PreparedSchema.PARTITION;
+import static io.museflow.table.PreparedSchema.SEGMENT_ID;
+import static io.museflow.table.PreparedSchema.VALUES;
+import static io.museflow.table.PreparedSchema.VIDEO;
+
 /**
  * A prepared data set read with the Apache Parquet library alone, no Spark: what one trial needs,
  * read where the trial runs (a sweep task on an executor, or the driver of a single trial) from the
  * shared path. Whole videos of one partition: labels, segment ids and the standardized features of
- * the requested sets, frame by frame.
+ * the requested sets, frame by frame. Column names come from the tables' one definition
+ * ({@link io.museflow.table.PreparedSchema}), which the prepare job's writer uses too.
  */
 public final class PreparedData {
     /** One video of a partition: {@code frames} label frames; per set {@code frames × width} values. */
@@ -94,8 +102,8 @@ public final class PreparedData {
     /** The partition's videos in id order, with the given feature sets. Empty if it has none. */
     public List<Video> videos(String partition, List<String> sets) throws IOException {
         Map<String, LabelsBuilder> labels = new TreeMap<>();
-        scan(new Path(root, PreparedTables.LABELS + "/partition=" + partition),
-                g -> labels.computeIfAbsent(g.getString("video", 0), k -> new LabelsBuilder()).add(g));
+        scan(new Path(root, PreparedTables.LABELS + "/" + PARTITION + "=" + partition),
+                g -> labels.computeIfAbsent(g.getString(VIDEO, 0), k -> new LabelsBuilder()).add(g));
         Map<String, Map<String, float[]>> values = new LinkedHashMap<>();
         Map<String, Integer> frames = new LinkedHashMap<>();
         labels.forEach((video, b) -> {
@@ -104,17 +112,17 @@ public final class PreparedData {
         });
         for (String set : sets) {
             int d = width(set);
-            Path dir = new Path(root, PreparedTables.FEATURES + "/" + tables.get(set) + "/partition=" + partition);
+            Path dir = new Path(root, PreparedTables.FEATURES + "/" + tables.get(set) + "/" + PARTITION + "=" + partition);
             scan(dir, g -> {
-                String video = g.getString("video", 0);
-                int frame = g.getInteger("frame", 0);
+                String video = g.getString(VIDEO, 0);
+                int frame = g.getInteger(FRAME, 0);
                 Integer n = frames.get(video);
                 if (n == null || frame >= n) {
                     throw new InputDataException(dir + ": video " + video + " frame " + frame
                             + " has no label frame (the data set is inconsistent; prepare it again)");
                 }
                 float[] x = values.get(video).computeIfAbsent(set, k -> new float[n * d]);
-                Group list = g.getGroup("values", 0);
+                Group list = g.getGroup(VALUES, 0);
                 int count = list.getFieldRepetitionCount(0);
                 if (count != d) {
                     throw new InputDataException(dir + ": video " + video + " frame " + frame + " has " + count
@@ -164,7 +172,7 @@ public final class PreparedData {
         private final TreeMap<Integer, Group> rows = new TreeMap<>();
 
         void add(Group g) {
-            rows.put(g.getInteger("frame", 0), g);
+            rows.put(g.getInteger(FRAME, 0), g);
         }
 
         int frames() {
@@ -183,19 +191,19 @@ public final class PreparedData {
         }
 
         float[] arousal() {
-            return column("arousal");
+            return column(Target.AROUSAL.key());
         }
 
         float[] valence() {
-            return column("valence");
+            return column(Target.VALENCE.key());
         }
 
         int[] segments() {
             int[] out = new int[frames()];
             java.util.Arrays.fill(out, -1);
             rows.forEach((frame, g) -> {
-                if (g.getFieldRepetitionCount("segment_id") > 0) {
-                    out[frame] = g.getInteger("segment_id", 0);
+                if (g.getFieldRepetitionCount(SEGMENT_ID) > 0) {
+                    out[frame] = g.getInteger(SEGMENT_ID, 0);
                 }
             });
             return out;

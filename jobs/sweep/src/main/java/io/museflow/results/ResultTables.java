@@ -1,6 +1,8 @@
 package io.museflow.results;
 
 import io.museflow.store.ParquetFiles;
+import io.museflow.store.TableFormats;
+import io.museflow.table.ResultSchema;
 import io.museflow.trial.TrialRun;
 import io.museflow.learn.train.Sequence;
 import io.museflow.learn.train.Trainer;
@@ -8,10 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
-import org.apache.parquet.schema.Types;
 
 import java.io.IOException;
 import java.util.List;
@@ -24,25 +23,9 @@ import java.util.Map;
  * Column meanings are documented in README.md ("Sweep results").
  */
 public final class ResultTables {
-    static final MessageType PREDICTIONS = Types.buildMessage()
-            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("trial_id")
-            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("video")
-            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("partition")
-            .required(PrimitiveTypeName.INT32).named("frame")
-            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("target")
-            .required(PrimitiveTypeName.FLOAT).named("prediction")
-            .optional(PrimitiveTypeName.FLOAT).named("label")
-            .named("prediction");
+    static final MessageType PREDICTIONS = TableFormats.parquet(ResultSchema.PREDICTIONS);
 
-    static final MessageType EPOCHS = Types.buildMessage()
-            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("trial_id")
-            .required(PrimitiveTypeName.INT32).named("epoch")
-            .required(PrimitiveTypeName.DOUBLE).named("train_loss")
-            .required(PrimitiveTypeName.DOUBLE).named("learning_rate")
-            .optional(PrimitiveTypeName.DOUBLE).named("devel_ccc_arousal")
-            .optional(PrimitiveTypeName.DOUBLE).named("devel_ccc_valence")
-            .required(PrimitiveTypeName.DOUBLE).named("seconds")
-            .named("epoch");
+    static final MessageType EPOCHS = TableFormats.parquet(ResultSchema.EPOCHS);
 
     private ResultTables() {
     }

@@ -2,6 +2,10 @@ package io.museflow.results;
 
 import io.museflow.job.CodeVersion;
 import io.museflow.store.ParquetFiles;
+import io.museflow.store.TableFormats;
+import io.museflow.table.Column;
+import io.museflow.table.ResultSchema;
+import io.museflow.table.TableSchema;
 import io.museflow.trial.TrialRun;
 import io.museflow.learn.TrialSpec;
 import io.museflow.metrics.Scores;
@@ -11,11 +15,7 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
-import org.apache.parquet.schema.Type;
-import org.apache.parquet.schema.Types;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -33,71 +33,8 @@ public final class TrialsTable {
     public static final String OK = "ok";
     public static final String FAILED = "failed";
 
-    /** Column name → Parquet type, in table order; all but trial_id and status are optional. */
-    private static final Map<String, PrimitiveTypeName> COLUMNS = columns();
-
-    private static Map<String, PrimitiveTypeName> columns() {
-        Map<String, PrimitiveTypeName> c = new LinkedHashMap<>();
-        PrimitiveTypeName s = PrimitiveTypeName.BINARY;
-        PrimitiveTypeName i = PrimitiveTypeName.INT32;
-        PrimitiveTypeName l = PrimitiveTypeName.INT64;
-        PrimitiveTypeName d = PrimitiveTypeName.DOUBLE;
-        PrimitiveTypeName b = PrimitiveTypeName.BOOLEAN;
-        for (String k : List.of("trial_id", "name", "status", "error", "group_id", "feature_sets", "targets", "model")) {
-            c.put(k, s);
-        }
-        for (String k : List.of("width", "heads", "attention_layers", "lstm_layers", "layers")) {
-            c.put(k, i);
-        }
-        c.put("cell", s);
-        c.put("bidirectional", b);
-        c.put("hidden", i);
-        c.put("dropout", d);
-        c.put("learning_rate", d);
-        c.put("batch_size", i);
-        c.put("loss", s);
-        c.put("segment_id", b);
-        c.put("ccc_reduction", s);
-        c.put("head", i);
-        c.put("projection_bias", b);
-        c.put("init", s);
-        c.put("plateau", s);
-        c.put("seed", l);
-        c.put("max_epochs", i);
-        c.put("devel_ccc", d);
-        for (String metric : List.of("devel_ccc", "devel_pearson", "devel_rmse", "devel_ccc_per_video", "train_ccc")) {
-            for (String t : List.of("arousal", "valence")) {
-                c.put(metric + "_" + t, d);
-            }
-        }
-        c.put("best_epoch", i);
-        c.put("epochs_run", i);
-        c.put("seconds", d);
-        c.put("executor", s);
-        c.put("gpu", s);
-        c.put("attempt", i);
-        c.put("finished_at_ms", l);
-        c.put("config", s);
-        c.put("data_fingerprint", s);
-        c.put("code_version", s);
-        return java.util.Collections.unmodifiableMap(c);
-    }
-
-    static final MessageType SCHEMA = schema();
-
-    private static MessageType schema() {
-        Types.MessageTypeBuilder m = Types.buildMessage();
-        COLUMNS.forEach((name, type) -> {
-            Type.Repetition rep = name.equals("trial_id") || name.equals("status") ? Type.Repetition.REQUIRED
-                    : Type.Repetition.OPTIONAL;
-            var p = Types.primitive(type, rep);
-            if (type == PrimitiveTypeName.BINARY) {
-                p = p.as(LogicalTypeAnnotation.stringType());
-            }
-            m.addField(p.named(name));
-        });
-        return m.named("trial");
-    }
+    static final TableSchema TABLE = ResultSchema.TRIALS;
+    static final MessageType SCHEMA = TableFormats.parquet(TABLE);
 
     private TrialsTable() {
     }
@@ -181,7 +118,7 @@ public final class TrialsTable {
             if (v == null || (v instanceof Double x && x.isNaN())) {
                 return;
             }
-            if (!COLUMNS.containsKey(k)) {
+            if (!TABLE.has(k)) {
                 throw new IllegalArgumentException("trials table has no column " + k);
             }
             if (v instanceof String x) {
@@ -208,19 +145,20 @@ public final class TrialsTable {
                 throw new IOException(file + " holds no trial row");
             }
             Map<String, Object> r = new LinkedHashMap<>();
-            COLUMNS.forEach((k, type) -> {
+            for (Column c : TABLE.columns()) {
+                String k = c.name();
                 if (g.getFieldRepetitionCount(k) == 0) {
-                    return;
+                    continue;
                 }
-                r.put(k, switch (type) {
-                    case BINARY -> g.getString(k, 0);
-                    case INT32 -> g.getInteger(k, 0);
-                    case INT64 -> g.getLong(k, 0);
+                r.put(k, switch (c.type()) {
+                    case STRING -> g.getString(k, 0);
+                    case INT -> g.getInteger(k, 0);
+                    case LONG -> g.getLong(k, 0);
                     case DOUBLE -> g.getDouble(k, 0);
                     case BOOLEAN -> g.getBoolean(k, 0);
-                    default -> throw new IllegalStateException(type.toString());
+                    default -> throw new IllegalStateException(k + ": " + c.type());
                 });
-            });
+            }
             return r;
         }
     }

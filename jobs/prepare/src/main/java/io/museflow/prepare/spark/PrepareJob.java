@@ -4,7 +4,6 @@ import io.museflow.job.Console;
 import io.museflow.job.Jobs;
 import io.museflow.prepared.FrameRecord;
 import io.museflow.prepared.PreparedTables;
-import io.museflow.prepared.WindowFeaturesRecord;
 import io.museflow.store.OutputDir;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -109,18 +108,18 @@ public final class PrepareJob {
                 // float arrays cost ~8% of the run when stored serialized. Spills to disk when memory is short.
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            log.info("step 1/4: reading and aligning " + plan.videos().size() + " videos on " + slices + " tasks");
+            log.info("step 1/3: reading and aligning " + plan.videos().size() + " videos on " + slices + " tasks");
             List<Row> quality = videos.flatMap(v -> PreparedTables.qualityRows(v).iterator()).collect();
             List<String> checksums = new ArrayList<>(videos.flatMap(v -> v.checksums().iterator()).collect());
             checksums.sort(null);
             String dataFingerprint = OutputDir.sha256(checksums);
 
-            log.info("step 2/4: fitting standardization on " + plan.count(Partition.TRAIN) + " train videos");
+            log.info("step 2/3: fitting standardization on " + plan.count(Partition.TRAIN) + " train videos");
             Map<String, FeatureStats> stats = fitStats(videos, plan);
             Broadcast<Map<String, FeatureStats>> statsB = sc.broadcast(stats);
 
             String tmp = out.tempUri();
-            log.info("step 3/4: writing labels and features to " + tmp);
+            log.info("step 3/3: writing labels and features to " + tmp);
             sc.setJobGroup("prepare", "write tables", false);
             save(spark, videos.flatMap(v -> PreparedTables.labelRows(v).iterator()), PreparedTables.LABELS_SCHEMA,
                     tmp + "/" + PreparedTables.LABELS, true);
@@ -131,19 +130,10 @@ public final class PrepareJob {
                         tmp + "/" + PreparedTables.FEATURES + "/" + set.tableName(), true);
             }
 
-            log.info("step 4/4: cutting train windows of " + cfg.windowSize() + " frames, hop " + cfg.windowHop());
+            // Train windows are not written: every trial reads whole train videos anyway (for its
+            // train-partition predictions and reconstruction errors) and cuts them with the same
+            // Windower, window.size and window.hop recorded in the manifest (README: "Windows").
             Windower windower = new Windower(cfg.windowSize(), cfg.windowHop());
-            int size = cfg.windowSize();
-            JavaRDD<PreparedVideo> train = videos.filter(v -> v.partition() == Partition.TRAIN);
-            save(spark, train.flatMap(v -> PreparedTables.windowRows(v, windower.windows(v.timeline().frames()), size)
-                    .iterator()), PreparedTables.WINDOWS_SCHEMA, tmp + "/" + PreparedTables.WINDOWS, false);
-            for (SetPlan set : plan.sets()) {
-                String name = set.name();
-                save(spark.createDataset(train.flatMap(v -> PreparedTables.windowFeatureRows(v, set,
-                                        statsB.value().get(name), windower.windows(v.timeline().frames()), size).iterator())
-                                .rdd(), Encoders.bean(WindowFeaturesRecord.class)).select(columns(WindowFeaturesRecord.COLUMNS)),
-                        tmp + "/" + PreparedTables.WINDOW_FEATURES + "/" + set.tableName(), false);
-            }
             List<Row> statRows = new ArrayList<>();
             for (SetPlan set : plan.sets()) {
                 statRows.addAll(PreparedTables.statsRows(set, stats.get(set.name())));

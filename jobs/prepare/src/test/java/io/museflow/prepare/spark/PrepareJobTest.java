@@ -55,6 +55,12 @@ class PrepareJobTest {
         }
     }
 
+    /** The train window count the prepared data set at {@code dir} records. */
+    private static long windowsIn(Path dir) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("_museflow.json").toFile())
+                .path("windows").asLong();
+    }
+
     private Dataset<Row> table(String name) {
         return spark.read().parquet(out.resolve(name).toString());
     }
@@ -171,41 +177,23 @@ class PrepareJobTest {
                 "text starts at 500 ms: frames at 0 and 250 ms are missing in every video");
     }
 
+    /**
+     * Windows are cut by each trial from the whole train videos (TrialJobTest checks them against
+     * these tables' frames); prepare records how many there are and writes no window tables.
+     */
     @Test
-    void trainWindowsArePaddedMaskedAndMatchTheFrames() {
-        Dataset<Row> windows = table("windows");
+    void trainWindowCountIsRecordedAndNoWindowTablesAreWritten() throws Exception {
         long expected = 0;
         for (Row r : table("labels").where("partition = 'train'").groupBy("video").count().collectAsList()) {
             long t = r.getLong(1);
             expected += t <= 200 ? 1 : (t - 200 + 99) / 100 + 1;
         }
-        assertEquals(expected, windows.count());
         assertEquals(expected, result.windows());
-        for (Row w : windows.collectAsList()) {
-            int length = w.getInt(w.fieldIndex("length"));
-            List<Boolean> mask = w.getList(w.fieldIndex("mask"));
-            assertEquals(200, mask.size());
-            assertEquals(length, mask.stream().filter(b -> b).count());
-        }
-        Row last = windows.where("length < 200").orderBy("video").first();
-        String video = last.getString(0);
-        int window = last.getInt(1);
-        int start = last.getInt(2);
-        int length = last.getInt(3);
-        Row wf = table("window_features/egemaps").where("video = '" + video + "' AND window = " + window).first();
-        List<Float> flat = wf.getList(wf.fieldIndex("values"));
-        assertEquals(200 * 5, flat.size());
-        List<Row> frames = table("features/egemaps").where("video = '" + video + "' AND frame >= " + start)
-                .orderBy("frame").collectAsList();
-        for (int k = 0; k < 200; k++) {
-            for (int c = 0; c < 5; c++) {
-                float want = k < length ? frames.get(k).<Float>getList(frames.get(k).fieldIndex("values")).get(c) : 0f;
-                assertEquals(want, flat.get(k * 5 + c), "frame " + k + " col " + c);
-            }
-        }
-        List<Float> arousal = last.getList(last.fieldIndex("arousal"));
-        Row label = table("labels").where("video = '" + video + "' AND frame = " + start).first();
-        assertEquals(label.getFloat(label.fieldIndex("arousal")), arousal.get(0));
+        var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("_museflow.json").toFile());
+        assertEquals(expected, m.path("windows").asLong());
+        assertEquals(200, m.path("window_size").asInt());
+        assertEquals(100, m.path("window_hop").asInt());
+        assertFalse(Files.exists(out.resolve("windows")) || Files.exists(out.resolve("window_features")));
     }
 
     @Test
@@ -233,11 +221,11 @@ class PrepareJobTest {
         String m = assertThrows(InputDataException.class, () -> prepare(other)).getMessage();
         assertTrue(m.contains("already holds a different prepare run"), m);
         assertTrue(m.contains("museflow.prepare.overwrite = true"), m);
-        assertEquals(first.windows(), spark.read().parquet(other.resolve("windows").toString()).count());
+        assertEquals(first.windows(), windowsIn(other));
 
         PrepareJob.Result replaced = prepare(other, "overwrite=true", "standardize.sets.bert=false");
         assertFalse(replaced.skipped());
-        assertEquals(result.windows(), spark.read().parquet(other.resolve("windows").toString()).count());
+        assertEquals(result.windows(), windowsIn(other));
         assertEquals(List.of(), TestPackages.leftovers(dir));
 
         // With standardization off, bert values are the CSV's.

@@ -112,33 +112,48 @@ class TrialJobTest {
         assertTrue(m.contains("re:<feature set>"), m);
     }
 
-    /** The windows a trial cuts from whole train videos are prepare's windows table, value for value. */
+    /**
+     * The windows a trial cuts from whole train videos (window.size 100, hop 50 here) are the
+     * prepared frames, value for value: window k of a video starts at frame 50·k, holds up to 100
+     * frames, and the last one ends at the video's end; their number is the manifest's.
+     */
     @Test
-    void trialWindowsMatchThePreparedWindowTables() throws Exception {
+    void trialWindowsAreCutFromThePreparedFrames() throws Exception {
         TrialSpec spec = TrialSpec.load(List.of("data=" + prepared, "feature-sets=[vggface]", "targets=[valence]"));
         TrialData data = TrialData.load(PreparedData.open(prepared.toString(),
                 SparkTestSession.get().sparkContext().hadoopConfiguration()), spec, m -> { });
         var spark = SparkTestSession.get();
-        var windows = spark.read().parquet(prepared.resolve("windows").toString()).join(
-                spark.read().parquet(prepared.resolve("window_features/vggface").toString()),
-                scala.collection.JavaConverters.asScalaBuffer(List.of("video", "window")).toSeq())
-                .orderBy("video", "window").collectAsList();
-        assertEquals(windows.size(), data.trainWindows().size());
-        for (int i = 0; i < windows.size(); i++) {
-            var row = windows.get(i);
-            io.museflow.learn.train.Sequence w = data.trainWindows().get(i);
-            assertEquals(row.getString(row.fieldIndex("video")) + "#" + row.getInt(row.fieldIndex("window")), w.id());
-            int length = row.getInt(row.fieldIndex("length"));
-            assertEquals(length, w.frames());
-            List<Float> valence = row.getList(row.fieldIndex("valence"));
-            List<Float> values = row.getList(row.fieldIndex("values"));
-            for (int t = 0; t < length; t++) {
-                assertEquals(valence.get(t), w.labels()[t], 0f);
-                for (int c = 0; c < 4; c++) {
-                    assertEquals(values.get(t * 4 + c), w.features()[t * 4 + c], 0f);
+        var frames = spark.read().parquet(prepared.resolve("features/vggface").toString()).where("partition = 'train'")
+                .join(spark.read().parquet(prepared.resolve("labels").toString()),
+                        scala.collection.JavaConverters.asScalaBuffer(List.of("video", "frame", "partition")).toSeq())
+                .orderBy("video", "frame").collectAsList();
+        java.util.Map<String, List<org.apache.spark.sql.Row>> byVideo = new java.util.TreeMap<>();
+        frames.forEach(r -> byVideo.computeIfAbsent(r.getString(r.fieldIndex("video")), k -> new ArrayList<>()).add(r));
+        int i = 0;
+        for (var e : byVideo.entrySet()) {
+            int n = e.getValue().size();
+            int count = n <= 100 ? 1 : (n - 100 + 49) / 50 + 1;
+            for (int k = 0; k < count; k++, i++) {
+                io.museflow.learn.train.Sequence w = data.trainWindows().get(i);
+                int start = k * 50;
+                int length = Math.min(100, n - start);
+                assertEquals(e.getKey() + "#" + k, w.id());
+                assertEquals(length, w.frames());
+                for (int t = 0; t < length; t++) {
+                    var row = e.getValue().get(start + t);
+                    float valence = row.isNullAt(row.fieldIndex("valence")) ? Float.NaN
+                            : row.getFloat(row.fieldIndex("valence"));
+                    assertEquals(valence, w.labels()[t], 0f);
+                    List<Float> values = row.getList(row.fieldIndex("values"));
+                    for (int c = 0; c < 4; c++) {
+                        assertEquals(values.get(c), w.features()[t * 4 + c], 0f);
+                    }
                 }
             }
         }
+        assertEquals(i, data.trainWindows().size());
+        assertEquals(i, new com.fasterxml.jackson.databind.ObjectMapper().readTree(prepared.resolve("_museflow.json")
+                .toFile()).path("windows").asLong());
     }
 
     /** A .npy file's shape and values (float32 or int32, little-endian, c order), read independently of NpyFiles. */
