@@ -2,9 +2,11 @@ package io.museflow.learn;
 
 import io.museflow.config.ConfigError;
 import io.museflow.config.Settings;
+import io.museflow.data.Target;
 import io.museflow.learn.layers.InitScheme;
 import io.museflow.learn.loss.CccReduction;
 import io.museflow.learn.model.LossKind;
+import io.museflow.learn.model.ModelKind;
 import io.museflow.learn.model.NetworkOptions;
 import io.museflow.learn.model.ReconstructionError;
 import io.museflow.learn.model.StackedRnnModel;
@@ -21,7 +23,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** One trial's resolved configuration ({@code museflow.trial}): data, model, training. */
-public record TrialSpec(String data, List<String> featureSets, List<String> targets, String model, int width, int heads,
+public record TrialSpec(String data, List<String> featureSets, List<Target> targets, ModelKind model, int width, int heads,
                         int attentionLayers, int lstmLayers, int layers, CellType cell, boolean bidirectional,
                         int hidden, double dropout, LossKind loss, double learningRate, int batchSize, int maxEpochs,
                         long seed, boolean segmentId, int reEpochs, int reHidden, NetworkOptions options,
@@ -33,11 +35,12 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
     public static final String RE = "re:";
 
     public static TrialSpec from(Settings s) {
-        List<String> targets = s.strings("targets");
-        if (targets.isEmpty() || !List.of("arousal", "valence").containsAll(targets)
-                || targets.stream().distinct().count() != targets.size()) {
-            throw new ConfigError(s.key("targets") + ": " + targets + " must be arousal, valence or both");
+        List<String> targetKeys = s.strings("targets");
+        if (targetKeys.isEmpty() || !List.of("arousal", "valence").containsAll(targetKeys)
+                || targetKeys.stream().distinct().count() != targetKeys.size()) {
+            throw new ConfigError(s.key("targets") + ": " + targetKeys + " must be arousal, valence or both");
         }
+        List<Target> targets = targetKeys.stream().map(Target::of).toList();
         List<String> sets = s.strings("feature-sets");
         if (sets.isEmpty()) {
             throw new ConfigError(s.key("feature-sets") + ": needs at least one feature set");
@@ -51,7 +54,7 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
         if (sets.stream().distinct().count() != sets.size()) {
             throw new ConfigError(s.key("feature-sets") + ": " + sets + " lists a set twice");
         }
-        return new TrialSpec(s.string("data"), sets, targets, s.choice("model", "sun", "stacked"),
+        return new TrialSpec(s.string("data"), sets, targets, ModelKind.of(s.choice("model", "sun", "stacked")),
                 (int) s.integer("width", 1, 4096), (int) s.integer("heads", 1, 64),
                 (int) s.integer("attention-layers", 0, 4), (int) s.integer("lstm-layers", 0, 4),
                 (int) s.integer("layers", 1, 4), CellType.valueOf(s.choice("cell", "gru", "lstm").toUpperCase(Locale.ROOT)),
@@ -74,7 +77,7 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
     /** The network for {@code inputs} feature columns, with Adam at the configured rate. */
     public MultiLayerNetwork network(int inputs) {
         try {
-            if (model.equals("sun")) {
+            if (model == ModelKind.SUN) {
                 return SunModel.build(new SunSpec(inputs, targets.size(), width, heads, attentionLayers, lstmLayers,
                         hidden, dropout, loss, options), seed, learningRate, DataType.FLOAT);
             }
@@ -90,15 +93,25 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
      * where it is saved): two trials with equal canonical forms train the same network.
      */
     public String canonical() {
-        return String.join("|", "feature-sets=" + String.join("+", featureSets), "targets=" + String.join("+", targets),
-                "model=" + model, "width=" + width, "heads=" + heads, "attention-layers=" + attentionLayers,
-                "lstm-layers=" + lstmLayers, "layers=" + layers, "cell=" + cell, "bidirectional=" + bidirectional,
-                "hidden=" + hidden, "dropout=" + dropout, "loss=" + loss, "learning-rate=" + learningRate,
-                "batch-size=" + batchSize, "max-epochs=" + maxEpochs, "seed=" + seed, "segment-id=" + segmentId,
+        return canonical(true);
+    }
+
+    /** {@link #canonical()}, with or without the seed (the group of trials that differ only in their seed). */
+    private String canonical(boolean withSeed) {
+        List<String> parts = new java.util.ArrayList<>(List.of("feature-sets=" + String.join("+", featureSets),
+                "targets=" + targetsKey(), "model=" + model, "width=" + width, "heads=" + heads,
+                "attention-layers=" + attentionLayers, "lstm-layers=" + lstmLayers, "layers=" + layers, "cell=" + cell,
+                "bidirectional=" + bidirectional, "hidden=" + hidden, "dropout=" + dropout, "loss=" + loss,
+                "learning-rate=" + learningRate, "batch-size=" + batchSize, "max-epochs=" + maxEpochs));
+        if (withSeed) {
+            parts.add("seed=" + seed);
+        }
+        parts.addAll(List.of("segment-id=" + segmentId,
                 "re-epochs=" + (featureSets.stream().anyMatch(f -> f.startsWith(RE)) ? reEpochs + "/" + reHidden : 0),
                 "ccc-reduction=" + (loss == LossKind.CCC ? options.cccReduction() : "-"), "head=" + options.head(),
-                "projection-bias=" + (model.equals("sun") ? options.projectionBias() : "-"), "init=" + options.init(),
-                "plateau=" + plateau);
+                "projection-bias=" + (model == ModelKind.SUN ? options.projectionBias() : "-"), "init=" + options.init(),
+                "plateau=" + plateau));
+        return String.join("|", parts);
     }
 
     /** Stable id of this trial on one data set: a hash of {@link #canonical()} and the data fingerprint. */
@@ -108,7 +121,7 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
 
     /** Id shared by the trials that differ from this one only in their seed (the seeds summary's group). */
     public String groupId(String dataFingerprint) {
-        return hash(canonical().replaceAll("\\|seed=-?\\d+", "") + "\n" + dataFingerprint);
+        return hash(canonical(false) + "\n" + dataFingerprint);
     }
 
     /** The 16-hex-digit ids of trials (late-fusion trials too): the start of a SHA-256 of {@code text}. */
@@ -124,12 +137,17 @@ public record TrialSpec(String data, List<String> featureSets, List<String> targ
 
     /** A short human-readable name: what a progress line or the Spark UI shows. */
     public String name() {
-        String body = model.equals("sun")
+        String body = model == ModelKind.SUN
                 ? String.format("sun w%d %dh x%d lstm%d", width, heads, attentionLayers, lstmLayers)
                 : String.format("%dx%s%s", layers, bidirectional ? "Bi" : "", cell);
         return String.format("%s>%s %s hid%d do%s lr%s bs%d %s%s seed%d", String.join("+", featureSets),
-                String.join("+", targets), body, hidden, trim(dropout), trim(learningRate), batchSize,
+                targetsKey(), body, hidden, trim(dropout), trim(learningRate), batchSize,
                 loss.name().toLowerCase(Locale.ROOT), segmentId ? " seg" : "", seed);
+    }
+
+    /** The targets as configuration and tables name them: {@code arousal}, {@code valence}, {@code arousal+valence}. */
+    public String targetsKey() {
+        return String.join("+", targets.stream().map(Target::key).toList());
     }
 
     private static String trim(double v) {

@@ -1,5 +1,6 @@
 package io.museflow.results;
 
+import io.museflow.data.Target;
 import io.museflow.store.ParquetFiles;
 import io.museflow.store.TableFormats;
 import io.museflow.table.ResultSchema;
@@ -32,7 +33,7 @@ public final class ResultTables {
 
     public static boolean writePredictions(Path target, Configuration conf, String trialId, TrialRun run) throws IOException {
         SimpleGroupFactory rows = new SimpleGroupFactory(PREDICTIONS);
-        List<String> targets = run.targets();
+        List<Target> targets = run.targets();
         int k = targets.size();
         return ParquetFiles.commit(target, PREDICTIONS, conf, w -> {
             for (Map.Entry<String, List<Sequence>> e : run.videos().entrySet()) {
@@ -42,7 +43,7 @@ public final class ResultTables {
                     for (int t = 0; t < v.frames(); t++) {
                         for (int c = 0; c < k; c++) {
                             Group g = rows.newGroup().append("trial_id", trialId).append("video", v.id())
-                                    .append("partition", e.getKey()).append("frame", t).append("target", targets.get(c))
+                                    .append("partition", e.getKey()).append("frame", t).append("target", targets.get(c).key())
                                     .append("prediction", p[t * k + c]);
                             float y = v.labels()[t * k + c];
                             if (!Float.isNaN(y)) {
@@ -56,7 +57,7 @@ public final class ResultTables {
         });
     }
 
-    public static boolean writeEpochs(Path target, Configuration conf, String trialId, List<String> targets,
+    public static boolean writeEpochs(Path target, Configuration conf, String trialId, List<Target> targets,
                                List<Trainer.Epoch> epochs) throws IOException {
         SimpleGroupFactory rows = new SimpleGroupFactory(EPOCHS);
         return ParquetFiles.commit(target, EPOCHS, conf, w -> {
@@ -64,7 +65,7 @@ public final class ResultTables {
                 Group g = rows.newGroup().append("trial_id", trialId).append("epoch", e.epoch())
                         .append("train_loss", e.trainLoss()).append("learning_rate", e.learningRate());
                 for (int c = 0; c < targets.size(); c++) {
-                    g.append("devel_ccc_" + targets.get(c), e.develCcc()[c]);
+                    g.append(ResultSchema.develCcc(targets.get(c)), e.develCcc()[c]);
                 }
                 w.write(g.append("seconds", e.seconds()));
             }

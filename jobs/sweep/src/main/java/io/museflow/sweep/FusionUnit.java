@@ -1,10 +1,13 @@
 package io.museflow.sweep;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.museflow.learn.fusion.FusionModel;
+import io.museflow.data.Target;
 import io.museflow.store.AtomicFiles;
 import io.museflow.job.CodeVersion;
 import io.museflow.job.Console;
 import io.museflow.prepared.PreparedData;
+import io.museflow.results.TrialRow;
 import io.museflow.results.SweepLayout;
 import io.museflow.results.TrialsTable;
 import io.museflow.trial.TrialData;
@@ -46,12 +49,12 @@ import java.util.function.Consumer;
  * @param sets     the grid's feature-set values the sources were chosen for, in column order
  * @param sources  the trial id chosen for each of {@code sets}
  */
-public record FusionUnit(String target, List<String> sets, List<String> sources, List<String> re, SweepGrid.Fusion f,
+public record FusionUnit(Target target, List<String> sets, List<String> sources, List<String> re, SweepGrid.Fusion f,
                   long seed, String data, String output, String fingerprint) implements SweepTask.Unit {
 
     /** Everything that decides what this fusion trains, sources included. */
     private String canonical(boolean withSeed) {
-        return String.join("|", "late=" + f.model(), "hidden=" + (f.model().equals("hamieh") ? f.hidden() : 0),
+        return String.join("|", "late=" + f.model(), "hidden=" + (f.model() == FusionModel.HAMIEH ? f.hidden() : 0),
                 "target=" + target, "sets=" + String.join(",", sets), "sources=" + String.join(",", sources),
                 "re=" + String.join(",", re), "lr=" + f.learningRate(), "batch=" + f.batchSize(),
                 "epochs=" + f.maxEpochs(), "re-epochs=" + (re.isEmpty() ? 0 : f.reEpochs()),
@@ -73,29 +76,29 @@ public record FusionUnit(String target, List<String> sets, List<String> sources,
     }
 
     @Override
-    public List<String> targets() {
+    public List<Target> targets() {
         return List.of(target);
     }
 
     @Override
-    public Map<String, Object> describe() {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("trial_id", id());
-        r.put("name", name());
-        r.put("group_id", TrialSpec.hash(canonical(false)));
-        r.put("feature_sets", inputs());
-        r.put("targets", target);
-        r.put("model", "late-" + f.model());
-        r.put("hidden", f.model().equals("sun") ? LateFusion.SUN_HIDDEN : f.hidden());
-        r.put("learning_rate", f.learningRate());
-        r.put("batch_size", f.batchSize());
-        r.put("loss", "ccc");
-        r.put("seed", seed);
-        r.put("max_epochs", f.maxEpochs());
+    public TrialRow describe() {
+        TrialRow r = new TrialRow();
+        r.set("trial_id", id());
+        r.set("name", name());
+        r.set("group_id", TrialSpec.hash(canonical(false)));
+        r.set("feature_sets", inputs());
+        r.set("targets", target.key());
+        r.set("model", "late-" + f.model());
+        r.set("hidden", f.model() == FusionModel.SUN ? LateFusion.SUN_HIDDEN : f.hidden());
+        r.set("learning_rate", f.learningRate());
+        r.set("batch_size", f.batchSize());
+        r.set("loss", "ccc");
+        r.set("seed", seed);
+        r.set("max_epochs", f.maxEpochs());
         ObjectNode config = AtomicFiles.JSON.createObjectNode();
         ObjectNode late = config.putObject("late_fusion");
-        late.put("model", f.model());
-        late.put("target", target);
+        late.put("model", f.model().key());
+        late.put("target", target.key());
         ObjectNode bySet = late.putObject("sources");
         for (int i = 0; i < sets.size(); i++) {
             bySet.put(sets.get(i), sources.get(i));
@@ -106,9 +109,9 @@ public record FusionUnit(String target, List<String> sets, List<String> sources,
         late.put("batch-size", f.batchSize());
         late.put("max-epochs", f.maxEpochs());
         late.put("data", data);
-        r.put("config", config.toString());
-        r.put("data_fingerprint", fingerprint);
-        r.put("code_version", CodeVersion.get());
+        r.set("config", config.toString());
+        r.set("data_fingerprint", fingerprint);
+        r.set("code_version", CodeVersion.get());
         return r;
     }
 
@@ -122,7 +125,7 @@ public record FusionUnit(String target, List<String> sets, List<String> sources,
         Map<String, float[]> labels = new LinkedHashMap<>();
         for (String p : TrialData.PARTITIONS) {
             raw.put(p, prepared.videos(p, re));
-            raw.get(p).forEach(v -> labels.put(v.id(), target.equals("arousal") ? v.arousal() : v.valence()));
+            raw.get(p).forEach(v -> labels.put(v.id(), target == Target.AROUSAL ? v.arousal() : v.valence()));
         }
         List<FusionColumn> columns = new ArrayList<>();
         for (String source : sources) {
@@ -139,7 +142,7 @@ public record FusionUnit(String target, List<String> sets, List<String> sources,
         Map<String, List<Sequence>> videos = new LinkedHashMap<>();
         raw.forEach((p, vs) -> videos.put(p, LateFusion.videos(vs.stream().map(PreparedData.Video::id).toList(),
                 columns, labels, 1)));
-        MultiLayerNetwork net = StackedRnnModel.build(f.model().equals("sun")
+        MultiLayerNetwork net = StackedRnnModel.build(f.model() == FusionModel.SUN
                         ? LateFusion.sun(columns.size(), 1, LossKind.CCC)
                         : LateFusion.hamieh(columns.size(), 1, f.hidden(), LossKind.CCC), seed, f.learningRate(),
                 DataType.FLOAT);
@@ -157,7 +160,7 @@ public record FusionUnit(String target, List<String> sets, List<String> sources,
         }
         try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
             for (Group g = reader.read(); g != null; g = reader.read()) {
-                if (!g.getString("target", 0).equals(target)) {
+                if (!g.getString("target", 0).equals(target.key())) {
                     continue;
                 }
                 String video = g.getString("video", 0);
@@ -179,9 +182,9 @@ public record FusionUnit(String target, List<String> sets, List<String> sources,
      */
     public static List<FusionUnit> plan(SweepGrid grid, String fingerprint, Path out, Configuration conf, Console log)
             throws IOException {
-        Map<String, Map<String, Object>> best = new LinkedHashMap<>(); // target|feature_sets -> row
+        Map<String, TrialRow> best = new LinkedHashMap<>(); // target|feature_sets -> row
         Set<String> done = SweepLayout.committed(out, conf);
-        Set<String> targets = new LinkedHashSet<>();
+        Set<Target> targets = new LinkedHashSet<>();
         for (TrialSpec t : grid.trials()) {
             if (t.targets().size() == 1) {
                 targets.add(t.targets().get(0));
@@ -190,29 +193,29 @@ public record FusionUnit(String target, List<String> sets, List<String> sources,
             if (!done.contains(id)) {
                 continue;
             }
-            Map<String, Object> row = TrialsTable.read(SweepTask.rowFile(out.toString(), id), conf);
-            if (!TrialsTable.OK.equals(row.get("status")) || t.targets().size() != 1) {
+            TrialRow row = TrialsTable.read(SweepTask.rowFile(out.toString(), id), conf);
+            if (!row.ok() || t.targets().size() != 1) {
                 continue;
             }
-            String key = t.targets().get(0) + "|" + row.get("feature_sets");
-            Map<String, Object> current = best.get(key);
-            if (current == null || (Double) row.get("devel_ccc") > (Double) current.get("devel_ccc")) {
+            String key = t.targets().get(0) + "|" + row.featureSets();
+            TrialRow current = best.get(key);
+            if (current == null || row.develCcc().getAsDouble() > current.develCcc().getAsDouble()) {
                 best.put(key, row);
             }
         }
         List<FusionUnit> units = new ArrayList<>();
-        for (String target : targets) {
+        for (Target target : targets) {
             for (SweepGrid.Fusion.Entry entry : grid.fusion().entries()) {
                 List<String> sources = new ArrayList<>();
                 for (String set : entry.sets()) {
-                    Map<String, Object> row = best.get(target + "|" + set.replace(" ", ""));
+                    TrialRow row = best.get(target + "|" + set.replace(" ", ""));
                     if (row == null) {
                         log.warn("late fusion of " + entry.sets() + " for " + target + ": no successful trial of " + set
                                 + "; skipped");
                         sources = null;
                         break;
                     }
-                    sources.add((String) row.get("trial_id"));
+                    sources.add(row.trialId());
                 }
                 if (sources == null) {
                     continue;

@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.museflow.learn.fusion.FusionModel;
+import io.museflow.learn.model.ModelKind;
 import io.museflow.config.ConfigError;
 import io.museflow.config.Settings;
 import io.museflow.learn.TrialSpec;
@@ -37,7 +39,7 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
      *                 whose reconstruction error joins them
      * @param model    sun (one BiLSTM of 32) or hamieh (4 × BiGRU of {@code hidden})
      */
-    public record Fusion(List<Entry> entries, String model, int hidden, List<Long> seeds, int maxEpochs,
+    public record Fusion(List<Entry> entries, FusionModel model, int hidden, List<Long> seeds, int maxEpochs,
                          double learningRate, int batchSize, int reEpochs) implements java.io.Serializable {
         public record Entry(List<String> sets, List<String> re) implements java.io.Serializable {
         }
@@ -169,7 +171,7 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
                 throw new ConfigError(f.key("seeds") + ": '" + text(v) + "' is not a whole number");
             }
         }
-        return new Fusion(List.copyOf(entries), f.choice("model", "sun", "hamieh"),
+        return new Fusion(List.copyOf(entries), FusionModel.of(f.choice("model", "sun", "hamieh")),
                 (int) f.integer("hidden", 1, 4096), List.copyOf(seeds), (int) f.integer("max-epochs", 1, 10000),
                 f.number("learning-rate", 1e-7, 1), (int) f.integer("batch-size", 1, 65536),
                 (int) s.integer("re-epochs", 1, 10000));
@@ -262,7 +264,8 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
         String model = text(point.get("model")).toLowerCase(Locale.ROOT);
         for (Map.Entry<String, ConfigValue> e : point.entrySet()) {
             String axis = e.getKey();
-            if ((model.equals("stacked") && SUN_ONLY.contains(axis)) || (model.equals("sun") && STACKED_ONLY.contains(axis))) {
+            if ((model.equals(ModelKind.STACKED.key()) && SUN_ONLY.contains(axis))
+                    || (model.equals(ModelKind.SUN.key()) && STACKED_ONLY.contains(axis))) {
                 continue;
             }
             ConfigValue v = e.getValue();

@@ -6,17 +6,16 @@ import io.museflow.job.Console;
 import io.museflow.job.JobFailure;
 import io.museflow.job.Jobs;
 import io.museflow.prepared.PreparedData;
+import io.museflow.results.TrialRow;
+import io.museflow.results.TrialStatus;
 import io.museflow.results.SweepLayout;
 import io.museflow.results.TrialsTable;
 import io.museflow.store.OutputDir;
-import io.museflow.store.ParquetFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.museflow.data.InputDataException;
 import io.museflow.learn.TrialSpec;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
@@ -26,11 +25,9 @@ import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -220,7 +217,7 @@ public final class SweepJob {
                 }
                 it.remove();
                 any = true;
-                Map<String, Object> row;
+                TrialRow row;
                 try {
                     row = e.getValue().get().get(0).row();
                 } catch (ExecutionException x) {
@@ -231,7 +228,7 @@ public final class SweepJob {
                             + JobFailure.userMessage(x.getCause())));
                     TrialsTable.write(SweepTask.rowFile(grid.output(), e.getKey()), conf, row);
                 }
-                failed += TrialsTable.OK.equals(row.get("status")) ? 0 : 1;
+                failed += row.ok() ? 0 : 1;
                 trained++;
                 progress.finished(row);
             }
@@ -289,7 +286,7 @@ public final class SweepJob {
         for (Iterator<String> it = done.iterator(); it.hasNext(); ) {
             String id = it.next();
             Path row = SweepTask.rowFile(out.toString(), id);
-            if (TrialsTable.FAILED.equals(TrialsTable.read(row, conf).get("status"))) {
+            if (TrialsTable.read(row, conf).status() == TrialStatus.FAILED) {
                 fs.delete(row, false);
                 it.remove();
             }

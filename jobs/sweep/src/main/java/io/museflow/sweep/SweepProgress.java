@@ -1,8 +1,7 @@
 package io.museflow.sweep;
 
 import io.museflow.job.Console;
-import io.museflow.results.TrialsTable;
-import java.util.Map;
+import io.museflow.results.TrialRow;
 
 /** Driver-side progress: done / total, failures, elapsed, ETA, best devel CCC so far. */
 final class SweepProgress {
@@ -23,21 +22,21 @@ final class SweepProgress {
         total += more;
     }
 
-    void finished(Map<String, Object> row) {
+    void finished(TrialRow row) {
         done++;
         String what;
-        if (TrialsTable.OK.equals(row.get("status"))) {
-            double ccc = (Double) row.get("devel_ccc");
+        if (row.ok()) {
+            double ccc = row.develCcc().getAsDouble();
             if (ccc > bestCcc) {
                 bestCcc = ccc;
-                bestName = row.get("trial_id") + " " + row.get("name");
+                bestName = row.trialId() + " " + row.name();
             }
             what = String.format("devel CCC %.4f", ccc);
         } else {
             failed++;
-            what = "FAILED: " + row.get("error");
+            what = "FAILED: " + row.error();
         }
-        log.info(String.format("trial %s %s: %s", row.get("trial_id"), row.get("name"), what));
+        log.info(String.format("trial %s %s: %s", row.trialId(), row.name(), what));
         line();
     }
 

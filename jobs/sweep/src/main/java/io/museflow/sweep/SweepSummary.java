@@ -3,7 +3,6 @@ package io.museflow.sweep;
 import io.museflow.store.AtomicFiles;
 import io.museflow.results.SweepLayout;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

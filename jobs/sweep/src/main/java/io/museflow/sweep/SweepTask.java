@@ -1,11 +1,12 @@
 package io.museflow.sweep;
 
+import io.museflow.data.Target;
 import io.museflow.store.AtomicFiles;
 import io.museflow.prepared.PreparedData;
+import io.museflow.results.TrialRow;
 import io.museflow.results.ResultTables;
 import io.museflow.results.SweepLayout;
 import io.museflow.results.TrialsTable;
-import io.museflow.store.ParquetFiles;
 import io.museflow.trial.TrialRun;
 import io.museflow.data.InputDataException;
 import io.museflow.learn.TrialSpec;
@@ -25,8 +26,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * One trial as a Spark task: on an executor, with the GPU Spark assigned to it (if any), it reads the
@@ -40,7 +39,7 @@ public final class SweepTask implements Serializable {
     /** Test seam: crash the first attempt at this point (after-predictions | after-row), as executor loss would. */
     static final String CRASH_PROPERTY = "museflow.sweep.test.crash-first-attempt";
 
-    record Result(Map<String, Object> row, boolean skipped) implements Serializable {
+    record Result(TrialRow row, boolean skipped) implements Serializable {
     }
 
     /** What a task trains: a unimodal or early-fusion trial, or a late-fusion trial. */
@@ -49,10 +48,10 @@ public final class SweepTask implements Serializable {
 
         String name();
 
-        List<String> targets();
+        List<Target> targets();
 
         /** The row's hyperparameter and provenance columns. */
-        Map<String, Object> describe();
+        TrialRow describe();
 
         TrialRun train(Configuration conf, java.util.function.Consumer<Trainer.Epoch> epochs) throws IOException;
     }
@@ -63,11 +62,11 @@ public final class SweepTask implements Serializable {
             return spec.name();
         }
 
-        public List<String> targets() {
+        public List<Target> targets() {
             return spec.targets();
         }
 
-        public Map<String, Object> describe() {
+        public TrialRow describe() {
             return TrialsTable.describe(id, spec, fingerprint);
         }
 
@@ -109,10 +108,10 @@ public final class SweepTask implements Serializable {
         }
         TaskContext task = TaskContext.get();
         int attempt = task == null ? 0 : task.attemptNumber();
-        Map<String, Object> row = unit.describe();
-        row.put("attempt", attempt);
-        row.put("executor", SparkEnv.get() == null ? "local" : SparkEnv.get().executorId());
-        row.put("gpu", selectGpu(task));
+        TrialRow row = unit.describe();
+        row.set("attempt", attempt);
+        row.set("executor", SparkEnv.get() == null ? "local" : SparkEnv.get().executorId());
+        row.set("gpu", selectGpu(task));
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.getEnvironment().setMaxThreads(threads);
         long start = System.nanoTime();
@@ -129,8 +128,8 @@ public final class SweepTask implements Serializable {
             run = null;
             TrialsTable.failed(row, e);
         }
-        row.put("seconds", (System.nanoTime() - start) / 1e9);
-        row.put("finished_at_ms", System.currentTimeMillis());
+        row.set("seconds", (System.nanoTime() - start) / 1e9);
+        row.set("finished_at_ms", System.currentTimeMillis());
         Path out = new Path(output);
         if (run != null) {
             ResultTables.writeEpochs(new Path(out, SweepLayout.EPOCHS + "/" + id + ".parquet"), conf, id,
@@ -142,8 +141,8 @@ public final class SweepTask implements Serializable {
             }
         }
         boolean committed = TrialsTable.write(rowFile, conf, row);
-        System.err.printf("[trial %s] %s in %.1f s: %s%n", id, row.get("status"), (Double) row.get("seconds"),
-                row.containsKey("error") ? row.get("error") : "devel CCC " + row.get("devel_ccc"));
+        System.err.printf("[trial %s] %s in %.1f s: %s%n", id, row.status().key(), row.seconds(),
+                row.ok() ? "devel CCC " + row.develCcc().getAsDouble() : row.error());
         if (!committed) { // a concurrent attempt (speculation) committed first: its row is the row
             return new Result(TrialsTable.read(rowFile, conf), true);
         }

@@ -1,5 +1,6 @@
 package io.museflow.trial;
 
+import io.museflow.data.Target;
 import io.museflow.prepared.PreparedData;
 import io.museflow.data.InputDataException;
 import io.museflow.data.Windower;
@@ -10,7 +11,6 @@ import io.museflow.learn.train.Trainer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +85,7 @@ public record TrialData(int inputs, List<Sequence> trainWindows, Map<String, Lis
         int k = spec.targets().size();
         float[] y = new float[n * k];
         for (int c = 0; c < k; c++) {
-            float[] label = spec.targets().get(c).equals("arousal") ? v.arousal() : v.valence();
+            float[] label = spec.targets().get(c) == Target.AROUSAL ? v.arousal() : v.valence();
             for (int t = 0; t < n; t++) {
                 y[t * k + c] = label[t];
             }

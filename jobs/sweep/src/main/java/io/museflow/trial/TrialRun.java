@@ -1,5 +1,6 @@
 package io.museflow.trial;
 
+import io.museflow.data.Target;
 import io.museflow.prepared.PreparedData;
 import io.museflow.learn.TrialSpec;
 import io.museflow.learn.train.Sequence;
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
  * the prepared set, train with the papers' schedule), or by {@link #of} for any network trained on
  * given sequences (late fusion). Shared by the single-trial command and the sweep's tasks.
  */
-public record TrialRun(List<String> targets, Map<String, List<Sequence>> videos, MultiLayerNetwork net, Trainer.Result result,
+public record TrialRun(List<Target> targets, Map<String, List<Sequence>> videos, MultiLayerNetwork net, Trainer.Result result,
                 Map<String, Scores[]> scores, Map<String, Map<String, float[]>> predictions, String dataFingerprint) {
 
     /** Scores per target on devel. */
@@ -38,7 +39,7 @@ public record TrialRun(List<String> targets, Map<String, List<Sequence>> videos,
     }
 
     /** Scores (per partition with labels, per target) and predictions of a trained network on whole videos. */
-    public static TrialRun of(List<String> targets, Map<String, List<Sequence>> videos, MultiLayerNetwork net,
+    public static TrialRun of(List<Target> targets, Map<String, List<Sequence>> videos, MultiLayerNetwork net,
                        Trainer.Result result, String dataFingerprint) {
         Map<String, Scores[]> scores = new LinkedHashMap<>();
         Map<String, Map<String, float[]>> predictions = new LinkedHashMap<>();

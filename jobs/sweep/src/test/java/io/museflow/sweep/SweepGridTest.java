@@ -1,5 +1,8 @@
 package io.museflow.sweep;
 
+import io.museflow.data.Target;
+import io.museflow.learn.model.ModelKind;
+
 import io.museflow.config.ConfigError;
 import io.museflow.learn.TrialSpec;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,7 @@ class SweepGridTest {
                 "hidden=[32, 64]", "seeds=[1, 2, 3]", "max-epochs=7");
         assertEquals(2 * 2 * 2 * 3, g.trials().size());
         TrialSpec first = g.trials().get(0);
-        assertEquals(List.of("arousal"), first.targets());
+        assertEquals(List.of(Target.AROUSAL), first.targets());
         assertEquals(List.of("egemaps"), first.featureSets());
         assertEquals(32, first.hidden());
         assertEquals(1, first.seed());
@@ -37,7 +40,7 @@ class SweepGridTest {
         assertEquals("", first.output());
         assertEquals(g.trials().size(), g.trials().stream().map(t -> t.id("fp")).distinct().count());
         assertNotEquals(first.id("fp"), first.id("other data"), "the data fingerprint is part of the id");
-        assertEquals(List.of("arousal", "valence"), grid("targets=[\"arousal+valence\"]").trials().get(0).targets());
+        assertEquals(List.of(Target.AROUSAL, Target.VALENCE), grid("targets=[\"arousal+valence\"]").trials().get(0).targets());
     }
 
     @Test
@@ -103,9 +106,9 @@ class SweepGridTest {
         for (String name : List.of("arousal", "valence")) {
             SweepGrid g = SweepGrid.load(List.of("--config", "../../conf/" + name + ".conf"));
             assertEquals(7 * (486 + 108), g.trials().size(), name);
-            assertEquals(Set.of("sun", "stacked"), g.trials().stream().map(TrialSpec::model).collect(Collectors.toSet()));
-            assertTrue(g.trials().stream().allMatch(t -> t.targets().equals(List.of(name))), name);
-            assertTrue(g.trials().stream().filter(t -> t.model().equals("stacked")).allMatch(t -> t.hidden() == 64
+            assertEquals(Set.of(ModelKind.SUN, ModelKind.STACKED), g.trials().stream().map(TrialSpec::model).collect(Collectors.toSet()));
+            assertTrue(g.trials().stream().allMatch(t -> t.targets().equals(List.of(Target.of(name)))), name);
+            assertTrue(g.trials().stream().filter(t -> t.model() == ModelKind.STACKED).allMatch(t -> t.hidden() == 64
                     && Set.of(0.0005, 0.001, 0.005).contains(t.learningRate())), name);
             assertEquals(3, g.fusion().entries().size());
         }

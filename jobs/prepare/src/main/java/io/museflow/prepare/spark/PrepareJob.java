@@ -16,7 +16,6 @@ import io.museflow.prepare.PackageScanner;
 import io.museflow.prepare.PreparePlan;
 import io.museflow.prepare.PreparedVideo;
 import io.museflow.prepare.SetPlan;
-import io.museflow.prepare.VideoPlan;
 import io.museflow.prepare.VideoPreparer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

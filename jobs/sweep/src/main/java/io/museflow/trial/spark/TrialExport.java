@@ -1,5 +1,6 @@
 package io.museflow.trial.spark;
 
+import io.museflow.data.Target;
 import io.museflow.store.AtomicFiles;
 import org.apache.hadoop.conf.Configuration;
 import io.museflow.job.CodeVersion;
@@ -19,12 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code spark-submit --class io.museflow.trial.spark.TrialExport jobs/sweep.jar --to DIR [--config FILE] [key=value …]}:
@@ -121,9 +120,9 @@ public final class TrialExport {
         TrainConfig t = spec.training();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("inputs", data.inputs());
-        m.put("targets", spec.targets());
+        m.put("targets", spec.targets().stream().map(Target::key).toList());
         m.put("feature_sets", spec.featureSets());
-        m.put("model", spec.model());
+        m.put("model", spec.model().key());
         m.put("width", spec.width());
         m.put("heads", spec.heads());
         m.put("attention_layers", spec.attentionLayers());

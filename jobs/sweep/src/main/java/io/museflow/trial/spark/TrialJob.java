@@ -18,7 +18,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.util.ModelSerializer;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@code spark-submit --class io.museflow.trial.spark.TrialJob jobs/sweep.jar [--config FILE] [key=value …]}:
