@@ -8,24 +8,23 @@ import io.museflow.learn.loss.CccReduction;
 import io.museflow.learn.model.LossKind;
 import io.museflow.learn.model.ModelKind;
 import io.museflow.learn.model.NetworkOptions;
-import io.museflow.learn.model.ReconstructionError;
-import io.museflow.learn.model.StackedRnnModel;
-import io.museflow.learn.model.StackedRnnSpec;
-import io.museflow.learn.model.SunModel;
-import io.museflow.learn.model.SunSpec;
+import io.museflow.learn.model.TrialModel;
 import io.museflow.learn.rnn.CellType;
 import io.museflow.learn.train.Plateau;
 import io.museflow.learn.train.TrainConfig;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 
 import java.util.List;
 import java.util.Locale;
 
-/** One trial's resolved configuration ({@code museflow.trial}): data, model, training. */
-public record TrialSpec(String data, List<String> featureSets, List<Target> targets, ModelKind model, int width, int heads,
-                        int attentionLayers, int lstmLayers, int layers, CellType cell, boolean bidirectional,
-                        int hidden, double dropout, LossKind loss, double learningRate, int batchSize, int maxEpochs,
+/**
+ * One trial's resolved configuration ({@code museflow.trial}): data, model, training. {@code model}
+ * is the body of its family ({@link TrialModel.Sun} or {@link TrialModel.Stacked}); {@code reBody}
+ * is the stacked body of its reconstruction-error auto-encoders (the model itself for a stacked
+ * trial, the configured {@code layers}, {@code cell}, {@code bidirectional} for a Sun trial).
+ */
+public record TrialSpec(String data, List<String> featureSets, List<Target> targets, TrialModel model,
+                        TrialModel.Stacked reBody, int hidden, double dropout, LossKind loss, double learningRate, int batchSize, int maxEpochs,
                         long seed, boolean segmentId, int reEpochs, int reHidden, NetworkOptions options,
                         Plateau plateau, String output, String rendered)
         implements java.io.Serializable {
@@ -33,6 +32,8 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
     public static final String SECTION = "museflow.trial";
     /** Prefix of a feature-set token that means "the reconstruction error of this set", one column. */
     public static final String RE = "re:";
+    /** The attention settings of {@code reference.conf}, which a stacked trial's id has always included. */
+    private static final TrialModel.Sun SUN_DEFAULTS = sunDefaults();
 
     public static TrialSpec from(Settings s) {
         List<String> targetKeys = s.strings("targets");
@@ -54,11 +55,12 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
         if (sets.stream().distinct().count() != sets.size()) {
             throw new ConfigError(s.key("feature-sets") + ": " + sets + " lists a set twice");
         }
-        return new TrialSpec(s.string("data"), sets, targets, ModelKind.of(s.choice("model", "sun", "stacked")),
-                (int) s.integer("width", 1, 4096), (int) s.integer("heads", 1, 64),
-                (int) s.integer("attention-layers", 0, 4), (int) s.integer("lstm-layers", 0, 4),
-                (int) s.integer("layers", 1, 4), CellType.valueOf(s.choice("cell", "gru", "lstm").toUpperCase(Locale.ROOT)),
-                s.bool("bidirectional"), (int) s.integer("hidden", 1, 4096), s.number("dropout", 0, 0.95),
+        TrialModel.Sun sun = new TrialModel.Sun((int) s.integer("width", 1, 4096), (int) s.integer("heads", 1, 64),
+                (int) s.integer("attention-layers", 0, 4), (int) s.integer("lstm-layers", 0, 4));
+        TrialModel.Stacked stacked = new TrialModel.Stacked((int) s.integer("layers", 1, 4),
+                CellType.valueOf(s.choice("cell", "gru", "lstm").toUpperCase(Locale.ROOT)), s.bool("bidirectional"));
+        TrialModel model = ModelKind.of(s.choice("model", "sun", "stacked")) == ModelKind.SUN ? sun : stacked;
+        return new TrialSpec(s.string("data"), sets, targets, model, stacked, (int) s.integer("hidden", 1, 4096), s.number("dropout", 0, 0.95),
                 LossKind.valueOf(s.choice("loss", "ccc", "mse", "l1").toUpperCase(Locale.ROOT)),
                 s.number("learning-rate", 1e-7, 1), (int) s.integer("batch-size", 1, 65536),
                 (int) s.integer("max-epochs", 1, 10000), s.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE),
@@ -70,6 +72,17 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
                 s.raw().getString("output"), s.render());
     }
 
+    private static TrialModel.Sun sunDefaults() {
+        com.typesafe.config.Config d = com.typesafe.config.ConfigFactory.defaultReference().getConfig(SECTION);
+        return new TrialModel.Sun(d.getInt("width"), d.getInt("heads"), d.getInt("attention-layers"),
+                d.getInt("lstm-layers"));
+    }
+
+    /** The model family. */
+    public ModelKind kind() {
+        return model.kind();
+    }
+
     public static TrialSpec load(List<String> args) {
         return from(Settings.load(SECTION, args));
     }
@@ -77,12 +90,7 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
     /** The network for {@code inputs} feature columns, with Adam at the configured rate. */
     public MultiLayerNetwork network(int inputs) {
         try {
-            if (model == ModelKind.SUN) {
-                return SunModel.build(new SunSpec(inputs, targets.size(), width, heads, attentionLayers, lstmLayers,
-                        hidden, dropout, loss, options), seed, learningRate, DataType.FLOAT);
-            }
-            return StackedRnnModel.build(new StackedRnnSpec(inputs, targets.size(), layers, cell, bidirectional, hidden,
-                    dropout, loss, options), seed, learningRate, DataType.FLOAT);
+            return model.build(inputs, targets.size(), hidden, dropout, loss, options, seed, learningRate);
         } catch (IllegalArgumentException e) {
             throw new ConfigError(SECTION + ": " + e.getMessage());
         }
@@ -98,10 +106,12 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
 
     /** {@link #canonical()}, with or without the seed (the group of trials that differ only in their seed). */
     private String canonical(boolean withSeed) {
+        // A stacked trial has no attention settings; its id keeps the defaults it always hashed.
+        TrialModel.Sun sun = model instanceof TrialModel.Sun s ? s : SUN_DEFAULTS;
         List<String> parts = new java.util.ArrayList<>(List.of("feature-sets=" + String.join("+", featureSets),
-                "targets=" + targetsKey(), "model=" + model, "width=" + width, "heads=" + heads,
-                "attention-layers=" + attentionLayers, "lstm-layers=" + lstmLayers, "layers=" + layers, "cell=" + cell,
-                "bidirectional=" + bidirectional, "hidden=" + hidden, "dropout=" + dropout, "loss=" + loss,
+                "targets=" + targetsKey(), "model=" + kind(), "width=" + sun.width(), "heads=" + sun.heads(),
+                "attention-layers=" + sun.attentionLayers(), "lstm-layers=" + sun.lstmLayers(),
+                "layers=" + reBody.layers(), "cell=" + reBody.cell(), "bidirectional=" + reBody.bidirectional(), "hidden=" + hidden, "dropout=" + dropout, "loss=" + loss,
                 "learning-rate=" + learningRate, "batch-size=" + batchSize, "max-epochs=" + maxEpochs));
         if (withSeed) {
             parts.add("seed=" + seed);
@@ -109,7 +119,7 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
         parts.addAll(List.of("segment-id=" + segmentId,
                 "re-epochs=" + (featureSets.stream().anyMatch(f -> f.startsWith(RE)) ? reEpochs + "/" + reHidden : 0),
                 "ccc-reduction=" + (loss == LossKind.CCC ? options.cccReduction() : "-"), "head=" + options.head(),
-                "projection-bias=" + (model == ModelKind.SUN ? options.projectionBias() : "-"), "init=" + options.init(),
+                "projection-bias=" + (kind() == ModelKind.SUN ? options.projectionBias() : "-"), "init=" + options.init(),
                 "plateau=" + plateau));
         return String.join("|", parts);
     }
@@ -137,9 +147,9 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
 
     /** A short human-readable name: what a progress line or the Spark UI shows. */
     public String name() {
-        String body = model == ModelKind.SUN
-                ? String.format("sun w%d %dh x%d lstm%d", width, heads, attentionLayers, lstmLayers)
-                : String.format("%dx%s%s", layers, bidirectional ? "Bi" : "", cell);
+        String body = model instanceof TrialModel.Sun s
+                ? String.format("sun w%d %dh x%d lstm%d", s.width(), s.heads(), s.attentionLayers(), s.lstmLayers())
+                : String.format("%dx%s%s", reBody.layers(), reBody.bidirectional() ? "Bi" : "", reBody.cell());
         return String.format("%s>%s %s hid%d do%s lr%s bs%d %s%s seed%d", String.join("+", featureSets),
                 targetsKey(), body, hidden, trim(dropout), trim(learningRate), batchSize,
                 loss.name().toLowerCase(Locale.ROOT), segmentId ? " seg" : "", seed);
@@ -166,8 +176,7 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
 
     /** The auto-encoder behind an {@code re:<set>} input: the stacked body of this trial, reconstructing its input. */
     public MultiLayerNetwork autoEncoder(int width) {
-        return ReconstructionError.autoEncoder(width, layers, cell, bidirectional, reHidden > 0 ? reHidden : hidden, seed,
-                learningRate);
+        return reBody.autoEncoder(width, reHidden > 0 ? reHidden : hidden, seed, learningRate);
     }
 
     public TrainConfig autoEncoderTraining() {

@@ -10,6 +10,7 @@ import io.museflow.table.ResultSchema;
 import io.museflow.table.TableSchema;
 import io.museflow.trial.TrialRun;
 import io.museflow.learn.TrialSpec;
+import io.museflow.learn.model.TrialModel;
 import io.museflow.metrics.Scores;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -44,16 +45,16 @@ public final class TrialsTable {
         r.set("group_id", t.groupId(fingerprint));
         r.set("feature_sets", String.join("+", t.featureSets()));
         r.set("targets", t.targetsKey());
-        r.set("model", t.model().key());
-        if (t.model() == ModelKind.SUN) {
-            r.set("width", t.width());
-            r.set("heads", t.heads());
-            r.set("attention_layers", t.attentionLayers());
-            r.set("lstm_layers", t.lstmLayers());
-        } else {
-            r.set("layers", t.layers());
-            r.set("cell", t.cell().name().toLowerCase(java.util.Locale.ROOT));
-            r.set("bidirectional", t.bidirectional());
+        r.set("model", t.kind().key());
+        if (t.model() instanceof TrialModel.Sun sun) {
+            r.set("width", sun.width());
+            r.set("heads", sun.heads());
+            r.set("attention_layers", sun.attentionLayers());
+            r.set("lstm_layers", sun.lstmLayers());
+        } else if (t.model() instanceof TrialModel.Stacked stacked) {
+            r.set("layers", stacked.layers());
+            r.set("cell", stacked.cell().name().toLowerCase(java.util.Locale.ROOT));
+            r.set("bidirectional", stacked.bidirectional());
         }
         r.set("hidden", t.hidden());
         r.set("dropout", t.dropout());
@@ -65,7 +66,7 @@ public final class TrialsTable {
             r.set("ccc_reduction", t.options().cccReduction().name().toLowerCase(java.util.Locale.ROOT));
         }
         r.set("head", t.options().head());
-        if (t.model() == ModelKind.SUN) {
+        if (t.kind() == ModelKind.SUN) {
             r.set("projection_bias", t.options().projectionBias());
         }
         r.set("init", t.options().init().name().toLowerCase(java.util.Locale.ROOT));

@@ -106,9 +106,9 @@ class SweepGridTest {
         for (String name : List.of("arousal", "valence")) {
             SweepGrid g = SweepGrid.load(List.of("--config", "../../conf/" + name + ".conf"));
             assertEquals(7 * (486 + 108), g.trials().size(), name);
-            assertEquals(Set.of(ModelKind.SUN, ModelKind.STACKED), g.trials().stream().map(TrialSpec::model).collect(Collectors.toSet()));
+            assertEquals(Set.of(ModelKind.SUN, ModelKind.STACKED), g.trials().stream().map(TrialSpec::kind).collect(Collectors.toSet()));
             assertTrue(g.trials().stream().allMatch(t -> t.targets().equals(List.of(Target.of(name)))), name);
-            assertTrue(g.trials().stream().filter(t -> t.model() == ModelKind.STACKED).allMatch(t -> t.hidden() == 64
+            assertTrue(g.trials().stream().filter(t -> t.kind() == ModelKind.STACKED).allMatch(t -> t.hidden() == 64
                     && Set.of(0.0005, 0.001, 0.005).contains(t.learningRate())), name);
             assertEquals(3, g.fusion().entries().size());
         }

@@ -11,6 +11,7 @@ import io.museflow.trial.TrialData;
 import io.museflow.config.ConfigError;
 import io.museflow.data.InputDataException;
 import io.museflow.learn.TrialSpec;
+import io.museflow.learn.model.TrialModel;
 import io.museflow.learn.train.Sequence;
 import io.museflow.learn.train.TrainConfig;
 import org.apache.spark.sql.SparkSession;
@@ -122,14 +123,17 @@ public final class TrialExport {
         m.put("inputs", data.inputs());
         m.put("targets", spec.targets().stream().map(Target::key).toList());
         m.put("feature_sets", spec.featureSets());
-        m.put("model", spec.model().key());
-        m.put("width", spec.width());
-        m.put("heads", spec.heads());
-        m.put("attention_layers", spec.attentionLayers());
-        m.put("lstm_layers", spec.lstmLayers());
-        m.put("layers", spec.layers());
-        m.put("cell", spec.cell().name().toLowerCase(Locale.ROOT));
-        m.put("bidirectional", spec.bidirectional());
+        m.put("model", spec.kind().key());
+        if (spec.model() instanceof TrialModel.Sun sun) {
+            m.put("width", sun.width());
+            m.put("heads", sun.heads());
+            m.put("attention_layers", sun.attentionLayers());
+            m.put("lstm_layers", sun.lstmLayers());
+        }
+        // The stacked body: the model of a stacked trial, the auto-encoders' body of any trial.
+        m.put("layers", spec.reBody().layers());
+        m.put("cell", spec.reBody().cell().name().toLowerCase(Locale.ROOT));
+        m.put("bidirectional", spec.reBody().bidirectional());
         m.put("hidden", spec.hidden());
         m.put("dropout", spec.dropout());
         m.put("loss", spec.loss().name().toLowerCase(Locale.ROOT));
