@@ -26,7 +26,10 @@ public record Scores(double ccc, double pearson, double rmse, long frames, Map<S
         }
 
         public Scores build() {
-            return new Scores(all.ccc(), all.pearson(), all.rmse(), all.count(), Map.copyOf(perVideo));
+            // In the order the videos came: Map.copyOf iterates in an order salted per JVM, which made
+            // the mean of the per-video CCCs differ in its last bit from one run to the next.
+            return new Scores(all.ccc(), all.pearson(), all.rmse(), all.count(),
+                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(perVideo)));
         }
     }
 

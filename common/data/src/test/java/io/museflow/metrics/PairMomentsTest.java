@@ -2,6 +2,7 @@ package io.museflow.metrics;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,5 +102,17 @@ class PairMomentsTest {
         assertEquals(4, s.frames());
         assertThrows(IllegalArgumentException.class, () -> new Scores.Builder()
                 .add("a", new float[]{1}, new float[]{1}, null).add("a", new float[]{1}, new float[]{1}, null));
+    }
+
+    @Test
+    void perVideoScoresKeepTheVideosOrderSoTheirMeanIsTheSameEveryRun() {
+        // The mean's last bit depends on the order it adds in; an order salted per JVM made it vary.
+        Scores.Builder b = new Scores.Builder();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int v = 0; v < 12; v++) {
+            ids.add("video" + (v * 7 % 12));
+            b.add(ids.get(v), new float[]{0, 1, v}, new float[]{1, 0, v + 1}, null);
+        }
+        assertEquals(ids, List.copyOf(b.build().perVideoCcc().keySet()));
     }
 }

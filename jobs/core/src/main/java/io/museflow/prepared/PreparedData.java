@@ -1,5 +1,6 @@
 package io.museflow.prepared;
 
+import io.museflow.data.Partition;
 import io.museflow.store.OutputDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,7 +37,7 @@ import static io.museflow.table.PreparedSchema.VIDEO;
  */
 public final class PreparedData {
     /** One video of a partition: {@code frames} label frames; per set {@code frames × width} values. */
-    public record Video(String id, String partition, int frames, float[] arousal, float[] valence, int[] segmentIds,
+    public record Video(String id, Partition partition, int frames, float[] arousal, float[] valence, int[] segmentIds,
                         Map<String, float[]> sets) {
     }
 
@@ -100,9 +101,9 @@ public final class PreparedData {
     }
 
     /** The partition's videos in id order, with the given feature sets. Empty if it has none. */
-    public List<Video> videos(String partition, List<String> sets) throws IOException {
+    public List<Video> videos(Partition partition, List<String> sets) throws IOException {
         Map<String, LabelsBuilder> labels = new TreeMap<>();
-        scan(new Path(root, PreparedTables.LABELS + "/" + PARTITION + "=" + partition),
+        scan(new Path(root, PreparedTables.LABELS + "/" + PARTITION + "=" + partition.id()),
                 g -> labels.computeIfAbsent(g.getString(VIDEO, 0), k -> new LabelsBuilder()).add(g));
         Map<String, Map<String, float[]>> values = new LinkedHashMap<>();
         Map<String, Integer> frames = new LinkedHashMap<>();
@@ -112,7 +113,7 @@ public final class PreparedData {
         });
         for (String set : sets) {
             int d = width(set);
-            Path dir = new Path(root, PreparedTables.FEATURES + "/" + tables.get(set) + "/" + PARTITION + "=" + partition);
+            Path dir = new Path(root, PreparedTables.FEATURES + "/" + tables.get(set) + "/" + PARTITION + "=" + partition.id());
             scan(dir, g -> {
                 String video = g.getString(VIDEO, 0);
                 int frame = g.getInteger(FRAME, 0);
@@ -138,7 +139,7 @@ public final class PreparedData {
             Map<String, float[]> v = values.get(video);
             for (String set : sets) {
                 if (!v.containsKey(set)) {
-                    throw new InputDataException(root + ": feature set " + set + " has no rows for " + partition
+                    throw new InputDataException(root + ": feature set " + set + " has no rows for " + partition.id()
                             + " video " + video);
                 }
             }

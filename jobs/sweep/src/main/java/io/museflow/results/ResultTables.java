@@ -1,5 +1,6 @@
 package io.museflow.results;
 
+import io.museflow.data.Partition;
 import io.museflow.data.Target;
 import io.museflow.store.ParquetFiles;
 import io.museflow.store.TableFormats;
@@ -36,14 +37,14 @@ public final class ResultTables {
         List<Target> targets = run.targets();
         int k = targets.size();
         return ParquetFiles.commit(target, PREDICTIONS, conf, w -> {
-            for (Map.Entry<String, List<Sequence>> e : run.videos().entrySet()) {
+            for (Map.Entry<Partition, List<Sequence>> e : run.videos().entrySet()) {
                 Map<String, float[]> byVideo = run.predictions().get(e.getKey());
                 for (Sequence v : e.getValue()) {
                     float[] p = byVideo.get(v.id());
                     for (int t = 0; t < v.frames(); t++) {
                         for (int c = 0; c < k; c++) {
                             Group g = rows.newGroup().append("trial_id", trialId).append("video", v.id())
-                                    .append("partition", e.getKey()).append("frame", t).append("target", targets.get(c).key())
+                                    .append("partition", e.getKey().id()).append("frame", t).append("target", targets.get(c).key())
                                     .append("prediction", p[t * k + c]);
                             float y = v.labels()[t * k + c];
                             if (!Float.isNaN(y)) {

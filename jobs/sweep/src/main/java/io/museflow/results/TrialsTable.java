@@ -1,5 +1,6 @@
 package io.museflow.results;
 
+import io.museflow.data.Partition;
 import io.museflow.learn.model.ModelKind;
 import io.museflow.data.Target;
 import io.museflow.job.CodeVersion;
@@ -93,7 +94,7 @@ public final class TrialsTable {
             r.set("devel_pearson_" + t, devel.pearson());
             r.set("devel_rmse_" + t, devel.rmse());
             r.set("devel_ccc_per_video_" + t, devel.meanPerVideoCcc());
-            Scores[] train = run.scores().get("train");
+            Scores[] train = run.scores().get(Partition.TRAIN);
             if (train != null) {
                 r.set("train_ccc_" + t, train[c].ccc());
             }

@@ -1,6 +1,7 @@
 package io.museflow.sweep;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.museflow.data.Partition;
 import io.museflow.learn.fusion.FusionModel;
 import io.museflow.data.Target;
 import io.museflow.store.AtomicFiles;
@@ -121,9 +122,9 @@ public record FusionUnit(Target target, List<String> sets, List<String> sources,
         if (!prepared.fingerprint().equals(fingerprint)) {
             throw new InputDataException(data + " changed since the sweep started");
         }
-        Map<String, List<PreparedData.Video>> raw = new LinkedHashMap<>();
+        Map<Partition, List<PreparedData.Video>> raw = new LinkedHashMap<>();
         Map<String, float[]> labels = new LinkedHashMap<>();
-        for (String p : TrialData.PARTITIONS) {
+        for (Partition p : TrialData.PARTITIONS) {
             raw.put(p, prepared.videos(p, re));
             raw.get(p).forEach(v -> labels.put(v.id(), target == Target.AROUSAL ? v.arousal() : v.valence()));
         }
@@ -139,14 +140,14 @@ public record FusionUnit(Target target, List<String> sets, List<String> sources,
             columns.add(new FusionColumn("re:" + set, TrialData.reconstructionErrors(ae,
                     TrainConfig.papers(0.005, 32, seed).withMaxEpochs(f.reEpochs()), set, d, raw, windower)));
         }
-        Map<String, List<Sequence>> videos = new LinkedHashMap<>();
+        Map<Partition, List<Sequence>> videos = new LinkedHashMap<>();
         raw.forEach((p, vs) -> videos.put(p, LateFusion.videos(vs.stream().map(PreparedData.Video::id).toList(),
                 columns, labels, 1)));
         MultiLayerNetwork net = StackedRnnModel.build(f.model() == FusionModel.SUN
                         ? LateFusion.sun(columns.size(), 1, LossKind.CCC)
                         : LateFusion.hamieh(columns.size(), 1, f.hidden(), LossKind.CCC), seed, f.learningRate(),
                 DataType.FLOAT);
-        Trainer.Result result = Trainer.fit(net, Sequence.windows(videos.get("train"), windower), videos.get("devel"),
+        Trainer.Result result = Trainer.fit(net, Sequence.windows(videos.get(Partition.TRAIN), windower), videos.get(Partition.DEVEL),
                 TrainConfig.papers(f.learningRate(), f.batchSize(), seed).withMaxEpochs(f.maxEpochs()), epochs);
         return TrialRun.of(List.of(target), videos, net, result, fingerprint);
     }

@@ -1,5 +1,6 @@
 package io.museflow.trial;
 
+import io.museflow.data.Partition;
 import io.museflow.data.Target;
 import io.museflow.prepared.PreparedData;
 import io.museflow.data.InputDataException;
@@ -22,23 +23,24 @@ import java.util.function.Consumer;
  * frame by frame: early fusion; then one reconstruction-error column per {@code re:<set>}; then the
  * segment id if asked), and the train videos cut into the data set's windows.
  */
-public record TrialData(int inputs, List<Sequence> trainWindows, Map<String, List<Sequence>> videos, String dataFingerprint) {
-    public static final List<String> PARTITIONS = List.of("train", "devel", "test");
+public record TrialData(int inputs, List<Sequence> trainWindows, Map<Partition, List<Sequence>> videos, String dataFingerprint) {
+    /** The partitions a trial reads, in the order it reports them. */
+    public static final List<Partition> PARTITIONS = List.of(Partition.TRAIN, Partition.DEVEL, Partition.TEST);
 
     public List<Sequence> devel() {
-        return videos.get("devel");
+        return videos.get(Partition.DEVEL);
     }
 
     public static TrialData load(PreparedData data, TrialSpec spec, Consumer<String> log) throws IOException {
         List<String> read = spec.setsRead();
         read.forEach(data::width); // unknown sets fail here, naming the data set's sets
-        Map<String, List<PreparedData.Video>> raw = new LinkedHashMap<>();
-        for (String p : PARTITIONS) {
+        Map<Partition, List<PreparedData.Video>> raw = new LinkedHashMap<>();
+        for (Partition p : PARTITIONS) {
             raw.put(p, data.videos(p, read));
         }
-        if (raw.get("train").isEmpty() || raw.get("devel").isEmpty()) {
-            throw new InputDataException(data.root() + " needs train and devel videos (has " + raw.get("train").size()
-                    + " train, " + raw.get("devel").size() + " devel)");
+        if (raw.get(Partition.TRAIN).isEmpty() || raw.get(Partition.DEVEL).isEmpty()) {
+            throw new InputDataException(data.root() + " needs train and devel videos (has "
+                    + raw.get(Partition.TRAIN).size() + " train, " + raw.get(Partition.DEVEL).size() + " devel)");
         }
         Windower windower = new Windower(data.windowSize(), data.windowHop());
         Map<String, Map<String, float[]>> re = new LinkedHashMap<>(); // token -> video -> per-frame RE
@@ -51,9 +53,9 @@ public record TrialData(int inputs, List<Sequence> trainWindows, Map<String, Lis
             }
         }
         int inputs = spec.plainSets().stream().mapToInt(data::width).sum() + re.size() + (spec.segmentId() ? 1 : 0);
-        Map<String, List<Sequence>> videos = new LinkedHashMap<>();
+        Map<Partition, List<Sequence>> videos = new LinkedHashMap<>();
         raw.forEach((p, vs) -> videos.put(p, vs.stream().map(v -> sequence(spec, v, inputs, data, re)).toList()));
-        return new TrialData(inputs, Sequence.windows(videos.get("train"), windower), videos, data.fingerprint());
+        return new TrialData(inputs, Sequence.windows(videos.get(Partition.TRAIN), windower), videos, data.fingerprint());
     }
 
     private static Sequence sequence(TrialSpec spec, PreparedData.Video v, int inputs, PreparedData data,
@@ -95,12 +97,12 @@ public record TrialData(int inputs, List<Sequence> trainWindows, Map<String, Lis
 
     /** One set's auto-encoder, trained on the train windows and selected on devel; its RE for every video. */
     public static Map<String, float[]> reconstructionErrors(MultiLayerNetwork ae, io.museflow.learn.train.TrainConfig training,
-                                                     String set, int d, Map<String, List<PreparedData.Video>> raw,
+                                                     String set, int d, Map<Partition, List<PreparedData.Video>> raw,
                                                      Windower windower) {
-        Map<String, List<Sequence>> own = new LinkedHashMap<>();
+        Map<Partition, List<Sequence>> own = new LinkedHashMap<>();
         raw.forEach((p, vs) -> own.put(p, vs.stream()
                 .map(v -> new Sequence(v.id(), v.frames(), d, d, v.sets().get(set), v.sets().get(set))).toList()));
-        Trainer.fit(ae, Sequence.windows(own.get("train"), windower), own.get("devel"), training, e -> { });
+        Trainer.fit(ae, Sequence.windows(own.get(Partition.TRAIN), windower), own.get(Partition.DEVEL), training, e -> { });
         Map<String, float[]> out = new LinkedHashMap<>();
         own.values().forEach(vs -> vs.forEach(s -> out.put(s.id(), ReconstructionError.of(ae, s))));
         return out;

@@ -1,5 +1,6 @@
 package io.museflow.trial;
 
+import io.museflow.data.Partition;
 import io.museflow.data.Target;
 import io.museflow.prepared.PreparedData;
 import io.museflow.learn.TrialSpec;
@@ -20,12 +21,12 @@ import java.util.function.Consumer;
  * the prepared set, train with the papers' schedule), or by {@link #of} for any network trained on
  * given sequences (late fusion). Shared by the single-trial command and the sweep's tasks.
  */
-public record TrialRun(List<Target> targets, Map<String, List<Sequence>> videos, MultiLayerNetwork net, Trainer.Result result,
-                Map<String, Scores[]> scores, Map<String, Map<String, float[]>> predictions, String dataFingerprint) {
+public record TrialRun(List<Target> targets, Map<Partition, List<Sequence>> videos, MultiLayerNetwork net, Trainer.Result result,
+                Map<Partition, Scores[]> scores, Map<Partition, Map<String, float[]>> predictions, String dataFingerprint) {
 
     /** Scores per target on devel. */
     public Scores[] devel() {
-        return scores.get("devel");
+        return scores.get(Partition.DEVEL);
     }
 
     public static TrialRun run(TrialSpec spec, PreparedData prepared, Consumer<String> log, Consumer<Trainer.Epoch> epochs)
@@ -39,11 +40,11 @@ public record TrialRun(List<Target> targets, Map<String, List<Sequence>> videos,
     }
 
     /** Scores (per partition with labels, per target) and predictions of a trained network on whole videos. */
-    public static TrialRun of(List<Target> targets, Map<String, List<Sequence>> videos, MultiLayerNetwork net,
+    public static TrialRun of(List<Target> targets, Map<Partition, List<Sequence>> videos, MultiLayerNetwork net,
                        Trainer.Result result, String dataFingerprint) {
-        Map<String, Scores[]> scores = new LinkedHashMap<>();
-        Map<String, Map<String, float[]>> predictions = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Sequence>> e : videos.entrySet()) {
+        Map<Partition, Scores[]> scores = new LinkedHashMap<>();
+        Map<Partition, Map<String, float[]>> predictions = new LinkedHashMap<>();
+        for (Map.Entry<Partition, List<Sequence>> e : videos.entrySet()) {
             Trainer.Scored scored = Trainer.score(net, e.getValue(), targets.size());
             predictions.put(e.getKey(), scored.predictions());
             // Unlabelled partitions (test without label files) get predictions only.
