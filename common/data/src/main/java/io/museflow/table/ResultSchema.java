@@ -21,6 +21,12 @@ import static io.museflow.table.ColumnType.STRING;
 public final class ResultSchema {
     public static final String TRIAL_ID = "trial_id";
     public static final String STATUS = "status";
+    public static final String VIDEO = "video";
+    public static final String PARTITION = "partition";
+    public static final String FRAME = "frame";
+    public static final String TARGET = "target";
+    public static final String PREDICTION = "prediction";
+    public static final String LABEL = "label";
 
     /**
      * One row per trial: every hyperparameter, the outcome (status, error, metrics per target,
@@ -32,9 +38,9 @@ public final class ResultSchema {
 
     /** Whole-video predictions of every partition, long form: one row per frame and target. */
     public static final TableSchema PREDICTIONS = new TableSchema("predictions", List.of(
-            required(TRIAL_ID, STRING), required("video", STRING), required("partition", STRING),
-            required("frame", INT), required("target", STRING), required("prediction", FLOAT),
-            optional("label", FLOAT)));
+            required(TRIAL_ID, STRING), required(VIDEO, STRING), required(PARTITION, STRING),
+            required(FRAME, INT), required(TARGET, STRING), required(PREDICTION, FLOAT),
+            optional(LABEL, FLOAT)));
 
     /** The learning curve: one row per epoch. */
     public static final TableSchema EPOCHS = new TableSchema("epochs", List.of(

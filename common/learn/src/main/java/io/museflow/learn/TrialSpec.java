@@ -14,6 +14,7 @@ import io.museflow.learn.train.Plateau;
 import io.museflow.learn.train.TrainConfig;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,8 +25,8 @@ import java.util.Locale;
  * trial, the configured {@code layers}, {@code cell}, {@code bidirectional} for a Sun trial).
  */
 public record TrialSpec(String data, List<String> featureSets, List<Target> targets, TrialModel model,
-                        TrialModel.Stacked reBody, int hidden, double dropout, LossKind loss, double learningRate, int batchSize, int maxEpochs,
-                        long seed, boolean segmentId, int reEpochs, int reHidden, NetworkOptions options,
+                        TrialModel.Stacked reBody, int hidden, double dropout, LossKind loss, double learningRate,
+                        int batchSize, int maxEpochs, long seed, boolean segmentId, int reEpochs, int reHidden, NetworkOptions options,
                         Plateau plateau, String output, String rendered)
         implements java.io.Serializable {
 
@@ -37,7 +38,8 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
 
     public static TrialSpec from(Settings s) {
         List<String> targetKeys = s.strings("targets");
-        if (targetKeys.isEmpty() || !List.of("arousal", "valence").containsAll(targetKeys)
+        List<String> known = Arrays.stream(Target.values()).map(Target::key).toList();
+        if (targetKeys.isEmpty() || !known.containsAll(targetKeys)
                 || targetKeys.stream().distinct().count() != targetKeys.size()) {
             throw new ConfigError(s.key("targets") + ": " + targetKeys + " must be arousal, valence or both");
         }
@@ -60,7 +62,8 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
         TrialModel.Stacked stacked = new TrialModel.Stacked((int) s.integer("layers", 1, 4),
                 CellType.valueOf(s.choice("cell", "gru", "lstm").toUpperCase(Locale.ROOT)), s.bool("bidirectional"));
         TrialModel model = ModelKind.of(s.choice("model", "sun", "stacked")) == ModelKind.SUN ? sun : stacked;
-        return new TrialSpec(s.string("data"), sets, targets, model, stacked, (int) s.integer("hidden", 1, 4096), s.number("dropout", 0, 0.95),
+        return new TrialSpec(s.string("data"), sets, targets, model, stacked, (int) s.integer("hidden", 1, 4096),
+                s.number("dropout", 0, 0.95),
                 LossKind.valueOf(s.choice("loss", "ccc", "mse", "l1").toUpperCase(Locale.ROOT)),
                 s.number("learning-rate", 1e-7, 1), (int) s.integer("batch-size", 1, 65536),
                 (int) s.integer("max-epochs", 1, 10000), s.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE),
@@ -111,7 +114,8 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
         List<String> parts = new java.util.ArrayList<>(List.of("feature-sets=" + String.join("+", featureSets),
                 "targets=" + targetsKey(), "model=" + kind(), "width=" + sun.width(), "heads=" + sun.heads(),
                 "attention-layers=" + sun.attentionLayers(), "lstm-layers=" + sun.lstmLayers(),
-                "layers=" + reBody.layers(), "cell=" + reBody.cell(), "bidirectional=" + reBody.bidirectional(), "hidden=" + hidden, "dropout=" + dropout, "loss=" + loss,
+                "layers=" + reBody.layers(), "cell=" + reBody.cell(), "bidirectional=" + reBody.bidirectional(),
+                "hidden=" + hidden, "dropout=" + dropout, "loss=" + loss,
                 "learning-rate=" + learningRate, "batch-size=" + batchSize, "max-epochs=" + maxEpochs));
         if (withSeed) {
             parts.add("seed=" + seed);

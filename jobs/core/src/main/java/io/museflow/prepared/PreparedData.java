@@ -1,9 +1,9 @@
 package io.museflow.prepared;
 
 import io.museflow.data.Partition;
+import io.museflow.store.AtomicFiles;
 import io.museflow.store.OutputDir;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.museflow.data.InputDataException;
 import io.museflow.data.Target;
 import org.apache.hadoop.conf.Configuration;
@@ -66,7 +66,7 @@ public final class PreparedData {
                     + "; run prepare first)");
         }
         try (InputStream in = fs.open(manifestPath)) {
-            return new PreparedData(root, conf, new ObjectMapper().readTree(in));
+            return new PreparedData(root, conf, AtomicFiles.JSON.readTree(in));
         }
     }
 

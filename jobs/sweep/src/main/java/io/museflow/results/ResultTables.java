@@ -43,12 +43,13 @@ public final class ResultTables {
                     float[] p = byVideo.get(v.id());
                     for (int t = 0; t < v.frames(); t++) {
                         for (int c = 0; c < k; c++) {
-                            Group g = rows.newGroup().append("trial_id", trialId).append("video", v.id())
-                                    .append("partition", e.getKey().id()).append("frame", t).append("target", targets.get(c).key())
-                                    .append("prediction", p[t * k + c]);
+                            Group g = rows.newGroup().append(ResultSchema.TRIAL_ID, trialId)
+                                    .append(ResultSchema.VIDEO, v.id()).append(ResultSchema.PARTITION, e.getKey().id())
+                                    .append(ResultSchema.FRAME, t).append(ResultSchema.TARGET, targets.get(c).key())
+                                    .append(ResultSchema.PREDICTION, p[t * k + c]);
                             float y = v.labels()[t * k + c];
                             if (!Float.isNaN(y)) {
-                                g.append("label", y);
+                                g.append(ResultSchema.LABEL, y);
                             }
                             w.write(g);
                         }

@@ -1,18 +1,18 @@
 package io.museflow.results;
 
 import io.museflow.data.Partition;
-import io.museflow.learn.model.ModelKind;
 import io.museflow.data.Target;
 import io.museflow.job.CodeVersion;
+import io.museflow.learn.TrialSpec;
+import io.museflow.learn.model.ModelKind;
+import io.museflow.learn.model.TrialModel;
+import io.museflow.metrics.Scores;
 import io.museflow.store.ParquetFiles;
 import io.museflow.store.TableFormats;
 import io.museflow.table.Column;
 import io.museflow.table.ResultSchema;
 import io.museflow.table.TableSchema;
 import io.museflow.trial.TrialRun;
-import io.museflow.learn.TrialSpec;
-import io.museflow.learn.model.TrialModel;
-import io.museflow.metrics.Scores;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
@@ -113,19 +113,15 @@ public final class TrialsTable {
     public static boolean write(Path target, Configuration conf, TrialRow row) throws IOException {
         SimpleGroupFactory f = new SimpleGroupFactory(SCHEMA);
         Group g = f.newGroup();
+        // TrialRow.set checked each value against its column's type.
         row.values().forEach((k, v) -> {
-            if (v instanceof String x) {
-                g.append(k, x);
-            } else if (v instanceof Integer x) {
-                g.append(k, x);
-            } else if (v instanceof Long x) {
-                g.append(k, x);
-            } else if (v instanceof Double x) {
-                g.append(k, x);
-            } else if (v instanceof Boolean x) {
-                g.append(k, x);
-            } else {
-                throw new IllegalArgumentException("column " + k + ": unsupported value " + v.getClass());
+            switch (TABLE.column(k).type()) {
+                case STRING -> g.append(k, (String) v);
+                case INT -> g.append(k, (Integer) v);
+                case LONG -> g.append(k, (Long) v);
+                case DOUBLE -> g.append(k, (Double) v);
+                case BOOLEAN -> g.append(k, (Boolean) v);
+                default -> throw new IllegalStateException(k + ": " + TABLE.column(k).type());
             }
         });
         return ParquetFiles.commit(target, SCHEMA, conf, w -> w.write(g));

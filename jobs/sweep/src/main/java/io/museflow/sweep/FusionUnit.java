@@ -5,6 +5,7 @@ import io.museflow.data.Partition;
 import io.museflow.learn.fusion.FusionModel;
 import io.museflow.data.Target;
 import io.museflow.store.AtomicFiles;
+import io.museflow.table.ResultSchema;
 import io.museflow.job.CodeVersion;
 import io.museflow.job.Console;
 import io.museflow.prepared.PreparedData;
@@ -161,16 +162,16 @@ public record FusionUnit(Target target, List<String> sets, List<String> sources,
         }
         try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
             for (Group g = reader.read(); g != null; g = reader.read()) {
-                if (!g.getString("target", 0).equals(target.key())) {
+                if (!g.getString(ResultSchema.TARGET, 0).equals(target.key())) {
                     continue;
                 }
-                String video = g.getString("video", 0);
+                String video = g.getString(ResultSchema.VIDEO, 0);
                 float[] y = labels.get(video);
                 if (y == null) {
                     throw new InputDataException(file + ": video " + video + " is not in the prepared data set");
                 }
-                out.computeIfAbsent(video, k -> new float[y.length])[g.getInteger("frame", 0)] =
-                        g.getFloat("prediction", 0);
+                out.computeIfAbsent(video, k -> new float[y.length])[g.getInteger(ResultSchema.FRAME, 0)] =
+                        g.getFloat(ResultSchema.PREDICTION, 0);
             }
         }
         return out;

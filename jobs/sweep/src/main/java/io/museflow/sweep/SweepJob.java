@@ -11,7 +11,6 @@ import io.museflow.results.TrialStatus;
 import io.museflow.results.SweepLayout;
 import io.museflow.results.TrialsTable;
 import io.museflow.store.OutputDir;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.museflow.data.InputDataException;
 import io.museflow.learn.TrialSpec;
@@ -248,10 +247,9 @@ public final class SweepJob {
     private static void claim(Path out, Configuration conf, PreparedData data, SweepGrid grid) throws IOException {
         FileSystem fs = out.getFileSystem(conf);
         Path manifest = new Path(out, OutputDir.MANIFEST);
-        ObjectMapper json = new ObjectMapper();
         if (fs.exists(manifest)) {
             try (InputStream in = fs.open(manifest)) {
-                com.fasterxml.jackson.databind.JsonNode m = json.readTree(in);
+                com.fasterxml.jackson.databind.JsonNode m = AtomicFiles.JSON.readTree(in);
                 if (!"museflow sweep".equals(m.path("kind").asText())) {
                     throw new InputDataException(out + " is not a sweep's output (its " + OutputDir.MANIFEST
                             + " is another job's); refusing to write into it (choose another "
@@ -271,7 +269,7 @@ public final class SweepJob {
                     + "(choose another " + SweepGrid.SECTION + ".output)");
         }
         fs.mkdirs(out);
-        ObjectNode m = json.createObjectNode();
+        ObjectNode m = AtomicFiles.JSON.createObjectNode();
         m.put("kind", "museflow sweep");
         m.put("data", grid.data());
         m.put("data_fingerprint", data.fingerprint());
