@@ -17,18 +17,25 @@ public final class FloatMath {
     public static float tanh(float v) {
         float x = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, v));
         float x2 = x * x;
+        return x * numerator(x2) / denominator(x2);
+    }
+
+    /** The rational approximation's odd part divided by x: {@code tanh(x) = x·P(x²) / Q(x²)}. */
+    private static float numerator(float x2) {
         float p = -2.76076847742355e-16f;
         p = p * x2 + 2.00018790482477e-13f;
         p = p * x2 + -8.60467152213735e-11f;
         p = p * x2 + 5.12229709037114e-08f;
         p = p * x2 + 1.48572235717979e-05f;
         p = p * x2 + 6.37261928875436e-04f;
-        p = p * x2 + 4.89352455891786e-03f;
+        return p * x2 + 4.89352455891786e-03f;
+    }
+
+    private static float denominator(float x2) {
         float q = 1.19825839466702e-06f;
         q = q * x2 + 1.18534705686654e-04f;
         q = q * x2 + 2.26843463243900e-03f;
-        q = q * x2 + 4.89352518554385e-03f;
-        return x * p / q;
+        return q * x2 + 4.89352518554385e-03f;
     }
 
     /** The logistic function, {@code ½ + ½·tanh(x/2)}. */
@@ -38,12 +45,16 @@ public final class FloatMath {
 
     /**
      * {@code e^x} for {@code x ≤ 0} (a softmax after subtracting the row maximum), as
-     * {@code (1 + t) / (1 − t)} with {@code t = tanh(x/2)}: within about 1e-7 of the true value
+     * {@code (1 + t) / (1 − t)} with {@code t = tanh(x/2) = u·P/Q} ({@code u = x/2}), i.e.
+     * {@code (Q + uP) / (Q − uP)}: one division instead of two. Within about 1e-7 of the true value
      * (relative near 0, absolute far below it), and 0 below about -15.8, where the true value is
      * under 1.4e-7.
      */
     public static float expNonPositive(float x) {
-        float t = tanh(0.5f * x);
-        return (1 + t) / (1 - t);
+        float u = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, 0.5f * x));
+        float u2 = u * u;
+        float up = u * numerator(u2);
+        float q = denominator(u2);
+        return (q + up) / (q - up);
     }
 }

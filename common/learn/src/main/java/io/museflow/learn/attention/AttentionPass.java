@@ -2,8 +2,8 @@ package io.museflow.learn.attention;
 
 import io.museflow.learn.FloatMath;
 import io.museflow.learn.HostRows;
+import io.museflow.learn.KeptArrays;
 import io.museflow.learn.NativeRows;
-import io.museflow.learn.OffHeap;
 import io.museflow.learn.TwoWay;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,11 +33,18 @@ public final class AttentionPass {
         this.heads = heads;
     }
 
+    /** The block's {@code [mb·T, d]} intermediates, each in its own kept buffer. */
+    enum Slot { Q, K, V, CONTEXT, RESIDUAL, X_HAT, INV_STD, OUT, D_S, D_R, D_CONTEXT, DQ, DK, DV, DX }
+
     /**
-     * What a layer reuses between minibatches: the kept softmax weights, and per-pair scratch for
-     * each of the two halves of the minibatch (they run side by side when the trial has two threads).
+     * What a layer reuses between minibatches: the kept softmax weights, per-pair scratch for each
+     * of the two halves of the minibatch (they run side by side when the trial has two threads),
+     * and the block's intermediates ({@link KeptArrays}: a fresh native array of this size costs a
+     * zero fill and page faults every minibatch). So a {@link Cache}'s arrays and its output are
+     * valid until the next forward pass with the same buffers.
      */
     public static final class Buffers implements AutoCloseable {
+        private final KeptArrays<Slot> arrays = new KeptArrays<>(Slot.class);
         private DataType type;
         private NativeRows weights;
         private final Scratch[] halves = new Scratch[2];
@@ -59,8 +66,13 @@ public final class AttentionPass {
             }
         }
 
+        INDArray rows(Slot slot, long rows, long cols) {
+            return arrays.get(slot, type, rows, cols);
+        }
+
         @Override
         public void close() {
+            arrays.close();
             if (weights != null) {
                 weights.close();
                 halves[0].rows.close();
@@ -164,11 +176,12 @@ public final class AttentionPass {
         double scale = 1.0 / Math.sqrt(dh);
         DataType type = NativeRows.checked(x.dataType());
         buffers.prepare(type, steps);
-        INDArray q = NativeRows.mmul(x, false, p.wq(), false).addiRowVector(p.bq());
-        INDArray k = NativeRows.mmul(x, false, p.wk(), false).addiRowVector(p.bk());
-        INDArray v = NativeRows.mmul(x, false, p.wv(), false).addiRowVector(p.bv());
+        long rows = (long) mb * steps;
+        INDArray q = NativeRows.mmul(x, false, p.wq(), false, 0.0, buffers.rows(Slot.Q, rows, d)).addiRowVector(p.bq());
+        INDArray k = NativeRows.mmul(x, false, p.wk(), false, 0.0, buffers.rows(Slot.K, rows, d)).addiRowVector(p.bk());
+        INDArray v = NativeRows.mmul(x, false, p.wv(), false, 0.0, buffers.rows(Slot.V, rows, d)).addiRowVector(p.bv());
         double[] rowMask = NativeRows.read(mask);
-        INDArray context = Nd4j.createUninitialized(type, new long[]{(long) mb * steps, d}, 'c');
+        INDArray context = buffers.rows(Slot.CONTEXT, rows, d);
         long pairSize = (long) steps * steps;
         Pointer kept = keepWeights ? buffers.weights.ensure((long) mb * heads * pairSize) : null;
         Pointer qp = NativeRows.address(q);
@@ -184,14 +197,18 @@ public final class AttentionPass {
             if (from == to) {
                 return;
             }
-            Pointer weights = keepWeights ? kept : scratch.rows.ensure(pairSize);
+            // Scores go to the half's scratch, which stays in cache, not into the kept weights: with
+            // beta 0 OpenBLAS first clears its output, and the kept weights (168 MB at 262 windows)
+            // would be cleared in memory, a pair at a time (4 % of an epoch, async-profiler).
+            Pointer scores = scratch.rows.ensure(pairSize);
+            Pointer weights = keepWeights ? kept : scores;
             for (int b = from; b < to; b++) {
                 for (int h = 0; h < heads; h++) {
                     long off = (long) b * steps * d + (long) h * dh;
                     long w0 = keepWeights ? ((long) b * heads + h) * pairSize : 0;
                     NativeRows.gemm(type, false, true, steps, steps, dh, qp, q0 + off, d, kp, k0 + off, d, 0.0,
-                            weights, w0, steps);
-                    a.load(weights, w0, (int) pairSize);
+                            scores, 0, steps);
+                    a.load(scores, 0, (int) pairSize);
                     if (a.floats() != null) {
                         softmaxRows(a.floats(), rowMask, b * steps, steps, (float) scale);
                     } else {
@@ -203,13 +220,12 @@ public final class AttentionPass {
                 }
             }
         });
-        INDArray residual = NativeRows.mmul(context, false, p.wo(), false).addiRowVector(p.bo()).addi(x);
-        LayerNormPass.Cache norm = LayerNormPass.normalize(residual, buffers.rows[0]);
-        INDArray out = LayerNormPass.scale(norm, p.gamma(), p.beta()).muliColumnVector(mask);
-        OffHeap.release(residual);
-        if (!keepWeights) {
-            OffHeap.release(q, k, v, context, norm.xHat(), norm.invStd());
-        }
+        INDArray residual = NativeRows.mmul(context, false, p.wo(), false, 0.0, buffers.rows(Slot.RESIDUAL, rows, d))
+                .addiRowVector(p.bo()).addi(x);
+        LayerNormPass.Cache norm = LayerNormPass.normalize(residual, buffers.rows[0], buffers.rows(Slot.X_HAT, rows, d),
+                buffers.rows(Slot.INV_STD, rows, 1));
+        INDArray out = LayerNormPass.scale(norm, p.gamma(), p.beta(), buffers.rows(Slot.OUT, rows, d))
+                .muliColumnVector(mask);
         return new Cache(x, mask, rowMask, mb, steps, q, k, v, buffers, keepWeights, context, norm, out);
     }
 
@@ -270,19 +286,47 @@ public final class AttentionPass {
                 }
             }
             float shift = max * scale;
-            float sum = 0;
             for (int j = 0; j < length; j++) {
                 s[row + j] = FloatMath.expNonPositive(s[row + j] * scale - shift);
             }
-            for (int j = 0; j < length; j++) {
-                sum += s[row + j];
-            }
-            float inv = 1f / sum;
+            float inv = 1f / sum(s, row, length);
             for (int j = 0; j < length; j++) {
                 s[row + j] *= inv;
             }
             java.util.Arrays.fill(s, row + length, row + steps, 0f);
         }
+    }
+
+    /**
+     * {@code s[from, from + n)} summed in eight independent lanes: C2 keeps a float sum's order, so
+     * one accumulator is a chain of dependent additions (a fifth of the softmax, measured).
+     */
+    private static float sum(float[] s, int from, int n) {
+        float a0 = 0;
+        float a1 = 0;
+        float a2 = 0;
+        float a3 = 0;
+        float a4 = 0;
+        float a5 = 0;
+        float a6 = 0;
+        float a7 = 0;
+        int j = from;
+        int end = from + n;
+        for (; j + 8 <= end; j += 8) {
+            a0 += s[j];
+            a1 += s[j + 1];
+            a2 += s[j + 2];
+            a3 += s[j + 3];
+            a4 += s[j + 4];
+            a5 += s[j + 5];
+            a6 += s[j + 6];
+            a7 += s[j + 7];
+        }
+        float total = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
+        for (; j < end; j++) {
+            total += s[j];
+        }
+        return total;
     }
 
     /** Real frames of the sequence when all its padding is at the end, else -1. */
@@ -362,15 +406,16 @@ public final class AttentionPass {
         int dh = d / heads;
         double scale = 1.0 / Math.sqrt(dh);
         DataType type = c.q.dataType();
-        INDArray dS = dOut.mulColumnVector(c.mask);
         Buffers buffers = c.buffers;
+        long rows = (long) mb * steps;
+        INDArray dS = buffers.rows(Slot.D_S, rows, d).assign(dOut).muliColumnVector(c.mask);
         HostRows work0 = buffers.rows[0];
         HostRows work1 = buffers.rows[1];
-        INDArray[] ln = LayerNormPass.backward(c.norm, dS, p.gamma(), work0, work1);
+        INDArray[] ln = LayerNormPass.backward(c.norm, dS, p.gamma(), work0, work1, buffers.rows(Slot.D_R, rows, d));
         INDArray dR = ln[0];
         INDArray dwo = NativeRows.mmul(c.context, true, dR, false);
         INDArray dbo = HostRows.columnSums(dR, work0);
-        INDArray dContext = NativeRows.mmul(dR, false, p.wo(), true);
+        INDArray dContext = NativeRows.mmul(dR, false, p.wo(), true, 0.0, buffers.rows(Slot.D_CONTEXT, rows, d));
         // Softmax backward per row: dScores = A ⊙ (dA − Σ_j dA_ij·A_ij); the sum is dC_i · C_i per
         // head (Σ_j A_ij (dC_i · v_j) with C = A·V): no second [T, T] product.
         HostRows dC = work0.load(dContext);
@@ -386,10 +431,9 @@ public final class AttentionPass {
                 rowDot[r * heads + h] = sum;
             }
         }
-        long rows = (long) mb * steps;
-        INDArray dq = Nd4j.createUninitialized(type, new long[]{rows, d}, 'c');
-        INDArray dk = Nd4j.createUninitialized(type, new long[]{rows, d}, 'c');
-        INDArray dv = Nd4j.createUninitialized(type, new long[]{rows, d}, 'c');
+        INDArray dq = buffers.rows(Slot.DQ, rows, d);
+        INDArray dk = buffers.rows(Slot.DK, rows, d);
+        INDArray dv = buffers.rows(Slot.DV, rows, d);
         long pairSize = (long) steps * steps;
         Pointer weights = buffers.weights.ensure(0);
         Pointer qp = NativeRows.address(c.q);
@@ -431,17 +475,13 @@ public final class AttentionPass {
             }
         });
         // dx = dR + dQ·Wqᵀ + dK·Wkᵀ + dV·Wvᵀ, accumulated in place by the products.
-        INDArray dx = dR.dup('c');
+        INDArray dx = buffers.rows(Slot.DX, rows, d).assign(dR);
         NativeRows.mmul(dq, false, p.wq(), true, 1.0, dx);
         NativeRows.mmul(dk, false, p.wk(), true, 1.0, dx);
         NativeRows.mmul(dv, false, p.wv(), true, 1.0, dx);
         Gradients g = new Gradients(dx, NativeRows.mmul(c.x, true, dq, false), HostRows.columnSums(dq, work0),
                 NativeRows.mmul(c.x, true, dk, false), HostRows.columnSums(dk, work0),
                 NativeRows.mmul(c.x, true, dv, false), HostRows.columnSums(dv, work0), dwo, dbo, ln[1], ln[2]);
-        // Backward consumes the cache. Freed now rather than when the collector finds them: a fresh
-        // native array of this size page-faults in (a third of the layer at 262 windows in one batch).
-        OffHeap.release(dS, dR, dContext, dq, dk, dv, c.q, c.k, c.v, c.context, c.norm.xHat(),
-                c.norm.invStd());
         return g;
     }
 }

@@ -28,6 +28,12 @@ public final class LayerNormPass {
 
     /** With {@code work} (the input's precision) holding the rows: no new Java array per call. */
     public static Cache normalize(INDArray x, HostRows work) {
+        return normalize(x, work, Nd4j.createUninitialized(x.dataType(), x.shape(), 'c'),
+                Nd4j.createUninitialized(x.dataType(), new long[]{x.size(0), 1}, 'c'));
+    }
+
+    /** Into {@code xHat} ({@code [rows, d]}) and {@code invStd} ({@code [rows, 1]}), c-order. */
+    public static Cache normalize(INDArray x, HostRows work, INDArray xHat, INDArray invStdOut) {
         int rows = (int) x.size(0);
         int d = (int) x.size(1);
         HostRows values = work.load(x);
@@ -50,15 +56,18 @@ public final class LayerNormPass {
                 values.set(base + j, (values.get(base + j) - mean) * inv);
             }
         }
-        INDArray xHat = Nd4j.createUninitialized(x.dataType(), new long[]{rows, d}, 'c');
         values.store(xHat);
-        INDArray inv = Nd4j.createUninitialized(x.dataType(), new long[]{rows, 1}, 'c');
-        NativeRows.write(invStd, inv, null);
-        return new Cache(xHat, inv);
+        NativeRows.write(invStd, invStdOut, null);
+        return new Cache(xHat, invStdOut);
     }
 
     public static INDArray scale(Cache c, INDArray gamma, INDArray beta) {
         return c.xHat().mulRowVector(gamma).addiRowVector(beta);
+    }
+
+    /** {@link #scale(Cache, INDArray, INDArray)} into {@code out}. */
+    public static INDArray scale(Cache c, INDArray gamma, INDArray beta, INDArray out) {
+        return out.assign(c.xHat()).muliRowVector(gamma).addiRowVector(beta);
     }
 
     /** Returns {dx, dγ, dβ}. */
@@ -68,6 +77,12 @@ public final class LayerNormPass {
 
     /** With two work buffers (the gradient's precision): no new Java arrays per call. */
     public static INDArray[] backward(Cache c, INDArray dy, INDArray gamma, HostRows work1, HostRows work2) {
+        return backward(c, dy, gamma, work1, work2, Nd4j.createUninitialized(dy.dataType(), c.xHat().shape(), 'c'));
+    }
+
+    /** dx into {@code dxOut} (c-order, the rows' shape). */
+    public static INDArray[] backward(Cache c, INDArray dy, INDArray gamma, HostRows work1, HostRows work2,
+                                      INDArray dxOut) {
         int rows = (int) c.xHat().size(0);
         int d = (int) c.xHat().size(1);
         HostRows xHat = work1.load(c.xHat());
@@ -97,12 +112,11 @@ public final class LayerNormPass {
                 grad.set(base + j, k * (d * dxHat[j] - sum - xHat.get(base + j) * dot));
             }
         }
-        INDArray dx = Nd4j.createUninitialized(dy.dataType(), new long[]{rows, d}, 'c');
-        grad.store(dx);
+        grad.store(dxOut);
         INDArray dg = Nd4j.createUninitialized(dy.dataType(), new long[]{1, d}, 'c');
         NativeRows.write(dGamma, dg, null);
         INDArray db = Nd4j.createUninitialized(dy.dataType(), new long[]{1, d}, 'c');
         NativeRows.write(dBeta, db, null);
-        return new INDArray[]{dx, dg, db};
+        return new INDArray[]{dxOut, dg, db};
     }
 }

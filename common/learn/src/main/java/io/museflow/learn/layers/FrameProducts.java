@@ -45,19 +45,25 @@ public final class FrameProducts {
      */
     public static INDArray affineFrames(INDArray x, INDArray w, INDArray b, RowOrder order,
                                         LayerWorkspaceMgr workspaceMgr, String layer) {
-        if (x.rank() != 3 || x.size(1) != w.size(0)) {
-            throw new DL4JInvalidInputException("input of shape " + java.util.Arrays.toString(x.shape())
-                    + " does not fit the layer's " + w.size(0) + " inputs per frame (" + layer + ")");
-        }
+        checkFrames(x, w, layer);
+        return affineFrames(x, w, b, order, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS,
+                NativeRows.checked(w.dataType()), new long[]{x.size(0) * x.size(2), w.size(1)}, 'c'), layer);
+    }
+
+    /** {@link #affineFrames(INDArray, INDArray, INDArray, RowOrder, LayerWorkspaceMgr, String)} into {@code z}. */
+    public static INDArray affineFrames(INDArray x, INDArray w, INDArray b, RowOrder order, INDArray z, String layer) {
+        checkFrames(x, w, layer);
         int mb = (int) x.size(0);
         int nIn = (int) x.size(1);
         int steps = (int) x.size(2);
         int nOut = (int) w.size(1);
         DataType type = NativeRows.checked(w.dataType());
+        if (z.size(0) != (long) mb * steps || z.size(1) != nOut) {
+            throw new IllegalArgumentException("output of shape " + java.util.Arrays.toString(z.shape()) + " is not ["
+                    + (long) mb * steps + ", " + nOut + "] (" + layer + ")");
+        }
         INDArray xc = NativeRows.contiguous(x.castTo(type));
         INDArray wc = NativeRows.contiguous(w);
-        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, type, new long[]{(long) mb * steps, nOut},
-                'c');
         Pointer xp = NativeRows.address(xc);
         Pointer wp = NativeRows.address(wc);
         Pointer zp = NativeRows.address(z);
@@ -70,19 +76,35 @@ public final class FrameProducts {
         return b == null ? z : z.addiRowVector(b);
     }
 
+    private static void checkFrames(INDArray x, INDArray w, String layer) {
+        if (x.rank() != 3 || x.size(1) != w.size(0)) {
+            throw new DL4JInvalidInputException("input of shape " + java.util.Arrays.toString(x.shape())
+                    + " does not fit the layer's " + w.size(0) + " inputs per frame (" + layer + ")");
+        }
+    }
+
     /**
      * The input gradient {@code delta · Wᵀ} of {@link #affineFrames} back in the input's shape
      * {@code [mb, nIn, T]}, in the ACTIVATION_GRAD workspace.
      */
     public static INDArray inputGradientFrames(INDArray delta, INDArray w, int mb, RowOrder order,
                                                LayerWorkspaceMgr workspaceMgr) {
+        return inputGradientFrames(delta, w, mb, order, workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD,
+                NativeRows.checked(delta.dataType()), new long[]{mb, w.size(0), delta.size(0) / mb}, 'c'));
+    }
+
+    /** {@link #inputGradientFrames(INDArray, INDArray, int, RowOrder, LayerWorkspaceMgr)} into {@code eps} (c-order). */
+    public static INDArray inputGradientFrames(INDArray delta, INDArray w, int mb, RowOrder order, INDArray eps) {
         int nIn = (int) w.size(0);
         int nOut = (int) w.size(1);
         int steps = (int) (delta.size(0) / mb);
         DataType type = NativeRows.checked(delta.dataType());
+        if (eps.rank() != 3 || eps.size(0) != mb || eps.size(1) != nIn || eps.size(2) != steps) {
+            throw new IllegalArgumentException("input gradient of shape " + java.util.Arrays.toString(eps.shape())
+                    + " is not [" + mb + ", " + nIn + ", " + steps + "]");
+        }
         INDArray dc = NativeRows.contiguous(delta);
         INDArray wc = NativeRows.contiguous(w);
-        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, new long[]{mb, nIn, steps}, 'c');
         Pointer dp = NativeRows.address(dc);
         Pointer wp = NativeRows.address(wc);
         Pointer ep = NativeRows.address(eps);

@@ -181,6 +181,11 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         int width = second == null ? h : 2 * h;
         for (int d = 0; d < (second == null ? 1 : 2); d++) {
             HostRows dir = d == 0 ? first : second;
+            if (layout.floats() != null) {
+                // Float networks: straight array copies (the per-element dispatch cost 4 % of a 4 × BiGRU epoch).
+                interleave(layout.floats(), dir.floats(), d, mb, steps, h, width, toLayout);
+                continue;
+            }
             for (int b = 0; b < mb; b++) {
                 for (int t = 0; t < steps; t++) {
                     int row = (t * mb + b) * h;
@@ -191,6 +196,25 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
                         } else {
                             HostRows.copy(layout, col + j * steps, dir, row + j);
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void interleave(float[] layout, float[] dir, int d, int mb, int steps, int h, int width,
+                                   boolean toLayout) {
+        for (int b = 0; b < mb; b++) {
+            for (int t = 0; t < steps; t++) {
+                int row = (t * mb + b) * h;
+                int col = b * width * steps + d * h * steps + t;
+                if (toLayout) {
+                    for (int j = 0; j < h; j++) {
+                        layout[col + j * steps] = dir[row + j];
+                    }
+                } else {
+                    for (int j = 0; j < h; j++) {
+                        dir[row + j] = layout[col + j * steps];
                     }
                 }
             }
