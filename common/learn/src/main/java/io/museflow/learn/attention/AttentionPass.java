@@ -66,7 +66,7 @@ public final class AttentionPass {
             }
         }
 
-        INDArray rows(Slot slot, long rows, long cols) {
+        INDArray kept(Slot slot, long rows, long cols) {
             return arrays.get(slot, type, rows, cols);
         }
 
@@ -177,11 +177,11 @@ public final class AttentionPass {
         DataType type = NativeRows.checked(x.dataType());
         buffers.prepare(type, steps);
         long rows = (long) mb * steps;
-        INDArray q = NativeRows.mmul(x, false, p.wq(), false, 0.0, buffers.rows(Slot.Q, rows, d)).addiRowVector(p.bq());
-        INDArray k = NativeRows.mmul(x, false, p.wk(), false, 0.0, buffers.rows(Slot.K, rows, d)).addiRowVector(p.bk());
-        INDArray v = NativeRows.mmul(x, false, p.wv(), false, 0.0, buffers.rows(Slot.V, rows, d)).addiRowVector(p.bv());
+        INDArray q = NativeRows.mmul(x, false, p.wq(), false, 0.0, buffers.kept(Slot.Q, rows, d)).addiRowVector(p.bq());
+        INDArray k = NativeRows.mmul(x, false, p.wk(), false, 0.0, buffers.kept(Slot.K, rows, d)).addiRowVector(p.bk());
+        INDArray v = NativeRows.mmul(x, false, p.wv(), false, 0.0, buffers.kept(Slot.V, rows, d)).addiRowVector(p.bv());
         double[] rowMask = NativeRows.read(mask);
-        INDArray context = buffers.rows(Slot.CONTEXT, rows, d);
+        INDArray context = buffers.kept(Slot.CONTEXT, rows, d);
         long pairSize = (long) steps * steps;
         Pointer kept = keepWeights ? buffers.weights.ensure((long) mb * heads * pairSize) : null;
         Pointer qp = NativeRows.address(q);
@@ -220,11 +220,11 @@ public final class AttentionPass {
                 }
             }
         });
-        INDArray residual = NativeRows.mmul(context, false, p.wo(), false, 0.0, buffers.rows(Slot.RESIDUAL, rows, d))
+        INDArray residual = NativeRows.mmul(context, false, p.wo(), false, 0.0, buffers.kept(Slot.RESIDUAL, rows, d))
                 .addiRowVector(p.bo()).addi(x);
-        LayerNormPass.Cache norm = LayerNormPass.normalize(residual, buffers.rows[0], buffers.rows(Slot.X_HAT, rows, d),
-                buffers.rows(Slot.INV_STD, rows, 1));
-        INDArray out = LayerNormPass.scale(norm, p.gamma(), p.beta(), buffers.rows(Slot.OUT, rows, d))
+        LayerNormPass.Cache norm = LayerNormPass.normalize(residual, buffers.rows[0], buffers.kept(Slot.X_HAT, rows, d),
+                buffers.kept(Slot.INV_STD, rows, 1));
+        INDArray out = LayerNormPass.scale(norm, p.gamma(), p.beta(), buffers.kept(Slot.OUT, rows, d))
                 .muliColumnVector(mask);
         return new Cache(x, mask, rowMask, mb, steps, q, k, v, buffers, keepWeights, context, norm, out);
     }
@@ -408,14 +408,14 @@ public final class AttentionPass {
         DataType type = c.q.dataType();
         Buffers buffers = c.buffers;
         long rows = (long) mb * steps;
-        INDArray dS = buffers.rows(Slot.D_S, rows, d).assign(dOut).muliColumnVector(c.mask);
+        INDArray dS = buffers.kept(Slot.D_S, rows, d).assign(dOut).muliColumnVector(c.mask);
         HostRows work0 = buffers.rows[0];
         HostRows work1 = buffers.rows[1];
-        INDArray[] ln = LayerNormPass.backward(c.norm, dS, p.gamma(), work0, work1, buffers.rows(Slot.D_R, rows, d));
+        INDArray[] ln = LayerNormPass.backward(c.norm, dS, p.gamma(), work0, work1, buffers.kept(Slot.D_R, rows, d));
         INDArray dR = ln[0];
         INDArray dwo = NativeRows.mmul(c.context, true, dR, false);
         INDArray dbo = HostRows.columnSums(dR, work0);
-        INDArray dContext = NativeRows.mmul(dR, false, p.wo(), true, 0.0, buffers.rows(Slot.D_CONTEXT, rows, d));
+        INDArray dContext = NativeRows.mmul(dR, false, p.wo(), true, 0.0, buffers.kept(Slot.D_CONTEXT, rows, d));
         // Softmax backward per row: dScores = A ⊙ (dA − Σ_j dA_ij·A_ij); the sum is dC_i · C_i per
         // head (Σ_j A_ij (dC_i · v_j) with C = A·V): no second [T, T] product.
         HostRows dC = work0.load(dContext);
@@ -431,9 +431,9 @@ public final class AttentionPass {
                 rowDot[r * heads + h] = sum;
             }
         }
-        INDArray dq = buffers.rows(Slot.DQ, rows, d);
-        INDArray dk = buffers.rows(Slot.DK, rows, d);
-        INDArray dv = buffers.rows(Slot.DV, rows, d);
+        INDArray dq = buffers.kept(Slot.DQ, rows, d);
+        INDArray dk = buffers.kept(Slot.DK, rows, d);
+        INDArray dv = buffers.kept(Slot.DV, rows, d);
         long pairSize = (long) steps * steps;
         Pointer weights = buffers.weights.ensure(0);
         Pointer qp = NativeRows.address(c.q);
@@ -475,7 +475,7 @@ public final class AttentionPass {
             }
         });
         // dx = dR + dQ·Wqᵀ + dK·Wkᵀ + dV·Wvᵀ, accumulated in place by the products.
-        INDArray dx = buffers.rows(Slot.DX, rows, d).assign(dR);
+        INDArray dx = buffers.kept(Slot.DX, rows, d).assign(dR);
         NativeRows.mmul(dq, false, p.wq(), true, 1.0, dx);
         NativeRows.mmul(dk, false, p.wk(), true, 1.0, dx);
         NativeRows.mmul(dv, false, p.wv(), true, 1.0, dx);

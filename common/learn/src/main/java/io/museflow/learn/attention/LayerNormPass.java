@@ -23,16 +23,14 @@ public final class LayerNormPass {
     }
 
     public static Cache normalize(INDArray x) {
-        return normalize(x, new HostRows(x.dataType()));
-    }
-
-    /** With {@code work} (the input's precision) holding the rows: no new Java array per call. */
-    public static Cache normalize(INDArray x, HostRows work) {
-        return normalize(x, work, Nd4j.createUninitialized(x.dataType(), x.shape(), 'c'),
+        return normalize(x, new HostRows(x.dataType()), Nd4j.createUninitialized(x.dataType(), x.shape(), 'c'),
                 Nd4j.createUninitialized(x.dataType(), new long[]{x.size(0), 1}, 'c'));
     }
 
-    /** Into {@code xHat} ({@code [rows, d]}) and {@code invStd} ({@code [rows, 1]}), c-order. */
+    /**
+     * Into {@code xHat} ({@code [rows, d]}) and {@code invStd} ({@code [rows, 1]}), c-order, with
+     * {@code work} (the input's precision) holding the rows: no new copy of the rows per call.
+     */
     public static Cache normalize(INDArray x, HostRows work, INDArray xHat, INDArray invStdOut) {
         int rows = (int) x.size(0);
         int d = (int) x.size(1);
@@ -72,15 +70,14 @@ public final class LayerNormPass {
 
     /** Returns {dx, dγ, dβ}. */
     public static INDArray[] backward(Cache c, INDArray dy, INDArray gamma) {
-        return backward(c, dy, gamma, new HostRows(dy.dataType()), new HostRows(dy.dataType()));
+        return backward(c, dy, gamma, new HostRows(dy.dataType()), new HostRows(dy.dataType()),
+                Nd4j.createUninitialized(dy.dataType(), c.xHat().shape(), 'c'));
     }
 
-    /** With two work buffers (the gradient's precision): no new Java arrays per call. */
-    public static INDArray[] backward(Cache c, INDArray dy, INDArray gamma, HostRows work1, HostRows work2) {
-        return backward(c, dy, gamma, work1, work2, Nd4j.createUninitialized(dy.dataType(), c.xHat().shape(), 'c'));
-    }
-
-    /** dx into {@code dxOut} (c-order, the rows' shape). */
+    /**
+     * {dx, dγ, dβ} with dx in {@code dxOut} (c-order, the rows' shape) and two work buffers (the
+     * gradient's precision): no new copies of the rows per call.
+     */
     public static INDArray[] backward(Cache c, INDArray dy, INDArray gamma, HostRows work1, HostRows work2,
                                       INDArray dxOut) {
         int rows = (int) c.xHat().size(0);

@@ -182,7 +182,8 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         for (int d = 0; d < (second == null ? 1 : 2); d++) {
             HostRows dir = d == 0 ? first : second;
             if (layout.floats() != null) {
-                // Float networks: straight array copies (the per-element dispatch cost 4 % of a 4 × BiGRU epoch).
+                // Float networks: straight array copies (copying through HostRows element by element was 3.6 %
+                // of a 4 × BiGRU epoch at 262 windows, async-profiler).
                 interleave(layout.floats(), dir.floats(), d, mb, steps, h, width, toLayout);
                 continue;
             }
