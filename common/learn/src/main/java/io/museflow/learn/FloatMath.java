@@ -9,7 +9,19 @@ package io.museflow.learn;
  */
 public final class FloatMath {
     /** Beyond this tanh rounds to ±1 in float. */
-    private static final float TANH_CLAMP = 7.90531110763549805f;
+    static final float TANH_CLAMP = 7.90531110763549805f;
+    // tanh(x) = x·P(x²) / Q(x²); coefficients from the highest power down (VectorMath uses them too).
+    static final float P6 = -2.76076847742355e-16f;
+    static final float P5 = 2.00018790482477e-13f;
+    static final float P4 = -8.60467152213735e-11f;
+    static final float P3 = 5.12229709037114e-08f;
+    static final float P2 = 1.48572235717979e-05f;
+    static final float P1 = 6.37261928875436e-04f;
+    static final float P0 = 4.89352455891786e-03f;
+    static final float Q3 = 1.19825839466702e-06f;
+    static final float Q2 = 1.18534705686654e-04f;
+    static final float Q1 = 2.26843463243900e-03f;
+    static final float Q0 = 4.89352518554385e-03f;
 
     private FloatMath() {
     }
@@ -22,20 +34,20 @@ public final class FloatMath {
 
     /** The rational approximation's odd part divided by x: {@code tanh(x) = x·P(x²) / Q(x²)}. */
     private static float numerator(float x2) {
-        float p = -2.76076847742355e-16f;
-        p = p * x2 + 2.00018790482477e-13f;
-        p = p * x2 + -8.60467152213735e-11f;
-        p = p * x2 + 5.12229709037114e-08f;
-        p = p * x2 + 1.48572235717979e-05f;
-        p = p * x2 + 6.37261928875436e-04f;
-        return p * x2 + 4.89352455891786e-03f;
+        float p = P6;
+        p = p * x2 + P5;
+        p = p * x2 + P4;
+        p = p * x2 + P3;
+        p = p * x2 + P2;
+        p = p * x2 + P1;
+        return p * x2 + P0;
     }
 
     private static float denominator(float x2) {
-        float q = 1.19825839466702e-06f;
-        q = q * x2 + 1.18534705686654e-04f;
-        q = q * x2 + 2.26843463243900e-03f;
-        return q * x2 + 4.89352518554385e-03f;
+        float q = Q3;
+        q = q * x2 + Q2;
+        q = q * x2 + Q1;
+        return q * x2 + Q0;
     }
 
     /** The logistic function, {@code ½ + ½·tanh(x/2)}. */

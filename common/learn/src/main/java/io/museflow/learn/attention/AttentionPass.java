@@ -4,7 +4,9 @@ import io.museflow.learn.FloatMath;
 import io.museflow.learn.HostRows;
 import io.museflow.learn.KeptArrays;
 import io.museflow.learn.NativeRows;
+import io.museflow.learn.Simd;
 import io.museflow.learn.TwoWay;
+import io.museflow.learn.VectorMath;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,6 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * outputs nor any gradient.
  */
 public final class AttentionPass {
+    /** Float softmax rows on {@link VectorMath} (the Vector API) rather than plain loops. */
+    private static final boolean SIMD = Simd.ENABLED;
+
     private final int heads;
 
     public AttentionPass(int heads) {
@@ -276,6 +281,11 @@ public final class AttentionPass {
             int row = i * steps;
             if (i >= length) {
                 java.util.Arrays.fill(s, row, row + steps, 0f);
+                continue;
+            }
+            if (SIMD) {
+                VectorMath.softmax(s, row, length, scale);
+                java.util.Arrays.fill(s, row + length, row + steps, 0f);
                 continue;
             }
             float max = Float.NEGATIVE_INFINITY;

@@ -128,8 +128,7 @@ final class FloatCells {
 
     /** GRU backward for one sequence's step (see {@link #lstmBackward}); {@code dh} keeps the z·h path. */
     static void gruBackward(int h, int pg, int ph, int sg, int sb, float[] dh, float[] dOut, float[] gates,
-                            float[] hPrev, float[] aux, float[] dPre, float[] dRec, float[] stepRec, float[] db,
-                            float[] drb) {
+                            float[] hPrev, float[] aux, float[] dPre, float[] stepRec, float[] db, float[] drb) {
         int z0 = h;
         int n0 = 2 * h;
         for (int j = 0; j < h; j++) {
@@ -143,15 +142,14 @@ final class FloatCells {
             dPre[pg + j] = dr;
             dPre[pg + z0 + j] = dz;
             dPre[pg + n0 + j] = dn;
-            dRec[pg + j] = dr;
-            dRec[pg + z0 + j] = dz;
-            dRec[pg + n0 + j] = dn * r;
+            stepRec[sg + j] = dr;
+            stepRec[sg + z0 + j] = dz;
+            stepRec[sg + n0 + j] = dn * r;
             dh[sb + j] = dht * z;
         }
-        System.arraycopy(dRec, pg, stepRec, sg, 3 * h);
         for (int j = 0; j < 3 * h; j++) {
             db[j] += dPre[pg + j];
-            drb[j] += dRec[pg + j];
+            drb[j] += stepRec[sg + j];
         }
     }
 }

@@ -2,7 +2,10 @@ package io.museflow.learn.rnn;
 
 import io.museflow.learn.HostRows;
 import io.museflow.learn.NativeRows;
+import io.museflow.learn.Simd;
 
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,7 +24,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * time-major rows ({@code row = t·mb + b}, {@code t} the frame's real time), so a step's rows are
  * adjacent: sequence-major rows put a step's rows {@code T·G} floats apart, a multiple of 4 KiB that
  * made every row of a step compete for the same L1 sets (the gate loops ran about twice as slow).
- * The recurrent weights' gradient is one product after the time loop. A step makes one BLAS call
+ * The recurrent weights' gradient is one product after the time loop, over the two things the
+ * per-step products leave in native memory in step order (row {@code s·mb + b}): the state
+ * entering each step (forward) and each step's recurrent-side gate gradients (backward); copying
+ * whole-pass arrays there afterwards cost 4-6 % of a 4 × BiGRU epoch. A step makes one BLAS call
  * for its recurrent product ({@code h·RW} forward, {@code dRec·RWᵀ} backward, {@link StepProduct});
  * the gate arithmetic runs as loops: {@link FloatCells}' vectorized ones for float networks, exact
  * scalar ones for double networks. The arrays and native buffers are kept in the {@link Cache} and
@@ -44,6 +50,9 @@ public final class RecurrentPass {
      * 8.3 ms, backward 19.7 against 13.4 ms).
      */
     public static final int BLAS_MIN_BATCH = 2;
+
+    /** Float steps on {@link VectorCells} (the Vector API) rather than {@link FloatCells}' loops. */
+    private static final boolean SIMD = Simd.ENABLED;
 
     private final CellType cell;
     private final int hidden;
@@ -73,7 +82,8 @@ public final class RecurrentPass {
         private double[] mask = new double[0];   // [mb·T]
         private int[] lengths = new int[0];      // real frames per sequence (reverse only)
         private HostRows gates;  // [T·mb·G] activated gates (row t·mb + b)
-        private HostRows hPrev;  // [T·mb·H] state entering each step
+        private HostRows hPrev;  // GRU: [T·mb·H] state entering each step (its backward reads it)
+        private NativeRows stepStates; // [T·mb·H] state entering each step, in step order (s·mb + b)
         private HostRows aux;    // LSTM: cell entering each step; GRU: RW_n·h + rb_n
         private HostRows tanhC;  // LSTM: tanh of the new cell
         private HostRows out;    // [T·mb·H]
@@ -96,6 +106,7 @@ public final class RecurrentPass {
                 close();
                 right = new NativeRows(type);
                 rows = new NativeRows(type);
+                stepStates = new NativeRows(type);
                 gates = new HostRows(type);
                 hPrev = new HostRows(type);
                 aux = new HostRows(type);
@@ -116,30 +127,28 @@ public final class RecurrentPass {
             if (right != null) {
                 right.close();
                 rows.close();
+                stepStates.close();
                 right = null;
                 rows = null;
+                stepStates = null;
             }
         }
     }
 
     /**
-     * Buffers a pass needs only while it runs (the projection, then dPre and dRec, and the native
-     * copies for the recurrent weights' gradient): one set per thread, shared by every layer and
+     * Buffers a pass needs only while it runs (the projection, then dPre; the steps' recurrent-side
+     * gradients in native memory): one set per thread, shared by every layer and
      * direction that thread runs, instead of one per layer and direction (1 GB less for 4 × BiGRU
      * at 262 windows in one batch). A thread keeps its set, as large as its largest batch, while it
      * lives; the two directions of a layer run on two threads when they run side by side.
      */
     private static final class Transients {
         final HostRows pre;
-        final HostRows dRec;
-        final NativeRows recRows;
-        final NativeRows hPrevRows;
+        final NativeRows stepRecRows; // [T·mb·G] each step's recurrent-side gate gradients, step order
 
         Transients(DataType type) {
             pre = new HostRows(type);
-            dRec = new HostRows(type);
-            recRows = new NativeRows(type);
-            hPrevRows = new NativeRows(type);
+            stepRecRows = new NativeRows(type);
         }
     }
 
@@ -258,8 +267,10 @@ public final class RecurrentPass {
         if (training) {
             gHi = k.gates.ensure(rowsTotal * g).floats();
             gD = k.gates.doubles();
-            hpHi = k.hPrev.ensure(rowsTotal * h).floats();
-            hpD = k.hPrev.doubles();
+            if (cell == CellType.GRU) {
+                hpHi = k.hPrev.ensure(rowsTotal * h).floats();
+                hpD = k.hPrev.doubles();
+            }
             auxHi = k.aux.ensure(rowsTotal * h).floats();
             auxD = k.aux.doubles();
             if (cell == CellType.LSTM) {
@@ -280,18 +291,30 @@ public final class RecurrentPass {
         double[] rw = NativeRows.read(p.rw());
         float[] rwF = fast ? floats(rw) : null;
         HostRows rec = new HostRows(type).ensure(mb * g);
+        // Training keeps the state entering every step in native memory, in step order: the
+        // recurrent weights' gradient is one product over them after backward's time loop (the
+        // per-step product puts them there anyway).
+        Pointer states = training ? k.stepStates.ensure((long) rowsTotal * h) : null;
         float[] recHi = rec.floats();
         double[] recD = rec.doubles();
         double[] recLoops = blas || fast ? null : new double[mb * g];
         try (StepProduct product = blas ? new StepProduct(type, rw, mb, h, g) : null) {
             for (int s = 0; s < steps; s++) {
+                long stepAt = (long) s * mb * h;
                 if (blas) {
-                    if (fast) {
+                    if (fast && training) {
+                        product.multiply(stateF, states, stepAt, rec);
+                    } else if (fast) {
                         product.multiply(stateF, rec);
+                    } else if (training) {
+                        product.multiply(state, states, stepAt, rec);
                     } else {
                         product.multiply(state, rec);
                     }
                 } else if (fast) {
+                    if (training) {
+                        new FloatPointer(states).position(stepAt).put(stateF, 0, mb * h);
+                    }
                     java.util.Arrays.fill(recHi, 0, mb * g, 0f);
                     for (int b = 0; b < mb; b++) {
                         if (m[b * steps + time(k, s, b)] == 0) {
@@ -307,6 +330,9 @@ public final class RecurrentPass {
                         }
                     }
                 } else {
+                    if (training) {
+                        new DoublePointer(states).position(stepAt).put(state, 0, mb * h);
+                    }
                     java.util.Arrays.fill(recLoops, 0);
                     for (int b = 0; b < mb; b++) {
                         if (m[b * steps + time(k, s, b)] == 0) {
@@ -333,19 +359,22 @@ public final class RecurrentPass {
                         // Padded: state carried, output 0; rows read by later products are zeroed
                         // because the buffers are reused.
                         k.out.clear(ph, ph + h);
-                        if (training) {
-                            k.hPrev.clear(ph, ph + h);
-                        }
                         continue;
                     }
                     int rb0 = b * g;
                     int pg = row * g;
                     int sb = b * h;
                     if (fast) {
-                        if (training) {
+                        if (hpHi != null) {
                             System.arraycopy(stateF, sb, hpHi, ph, h);
                         }
-                        if (cell == CellType.GRU) {
+                        if (SIMD && cell == CellType.GRU) {
+                            VectorCells.gru(h, pg, ph, rb0, sb, preHi, biasF, recHi, rbF, stateF, training, gHi, auxHi,
+                                    outHi);
+                        } else if (SIMD) {
+                            VectorCells.lstm(h, pg, ph, rb0, sb, preHi, biasF, recHi, stateF, cellF, training, gHi,
+                                    auxHi, tcHi, outHi);
+                        } else if (cell == CellType.GRU) {
                             FloatCells.gru(h, pg, ph, rb0, sb, preHi, biasF, recHi, rbF, stateF, training, gHi, auxHi,
                                     outHi, scratch);
                         } else {
@@ -354,7 +383,7 @@ public final class RecurrentPass {
                         }
                         continue;
                     }
-                    if (training) {
+                    if (hpD != null) {
                         for (int j = 0; j < h; j++) {
                             hpD[ph + j] = state[sb + j];
                         }
@@ -432,8 +461,8 @@ public final class RecurrentPass {
     }
 
     private static void gruRowBackward(int h, int pg, int ph, int sg, int sb, double[] dh, double[] doD,
-                                       double[] gD, double[] hpD, double[] auxD, double[] dpD, double[] drD,
-                                       double[] srD, double[] db, double[] drb) {
+                                       double[] gD, double[] hpD, double[] auxD, double[] dpD, double[] srD,
+                                       double[] db, double[] drb) {
         for (int j = 0; j < h; j++) {
             double dht = dh[sb + j] + doD[ph + j];
             double r = gD[pg + j];
@@ -446,9 +475,6 @@ public final class RecurrentPass {
             dpD[pg + j] = dr;
             dpD[pg + h + j] = dz;
             dpD[pg + 2 * h + j] = dn;
-            drD[pg + j] = dr;
-            drD[pg + h + j] = dz;
-            drD[pg + 2 * h + j] = dn * r;
             srD[sg + j] = dr;
             srD[sg + h + j] = dz;
             srD[sg + 2 * h + j] = dn * r;
@@ -511,14 +537,15 @@ public final class RecurrentPass {
         DataType type = k.x.dataType();
         boolean blas = mb >= blasMinBatch;
         double[] rwT = NativeRows.read(p.rw().transpose().dup('c')); // [G, H]
-        // The projection is not needed any more: its rows take dPre. LSTM: dRec is dPre.
+        // The projection is not needed any more: its rows take dPre. Each step's recurrent-side
+        // gate gradients (LSTM: dPre's; GRU: with r·dn for the new gate) go to native memory in
+        // step order, next to the states forward kept there: the recurrent weights' gradient is one
+        // product over both.
         Transients shared = transients(type);
         HostRows dPreRows = shared.pre.ensure(rowsTotal * g);
-        HostRows dRecRows = cell == CellType.GRU ? shared.dRec.ensure(rowsTotal * g) : dPreRows;
+        Pointer stepRecRows = shared.stepRecRows.ensure((long) rowsTotal * g);
         float[] dpHi = dPreRows.floats();
         double[] dpD = dPreRows.doubles();
-        float[] drHi = dRecRows.floats();
-        double[] drD = dRecRows.doubles();
         float[] doHi = dOut.floats();
         double[] doD = dOut.doubles();
         float[] gHi = k.gates.floats();
@@ -557,30 +584,35 @@ public final class RecurrentPass {
                     if (mask[b * steps + t] == 0) {
                         // padded: dh and dc pass through unchanged; reused rows are cleared
                         dPreRows.clear(pg, pg + g);
-                        if (dRecRows != dPreRows) {
-                            dRecRows.clear(pg, pg + g);
-                        }
                         stepRec.clear(sg, sg + g);
                         continue;
                     }
-                    if (fast) {
+                    if (fast && SIMD) {
                         if (cell == CellType.GRU) {
-                            FloatCells.gruBackward(h, pg, ph, sg, sb, dhF, doHi, gHi, hpHi, auxHi, dpHi, drHi, srHi, dbF,
+                            VectorCells.gruBackward(h, pg, ph, sg, sb, dhF, doHi, gHi, hpHi, auxHi, dpHi, srHi, dbF,
+                                    drbF);
+                        } else {
+                            VectorCells.lstmBackward(h, pg, ph, sg, sb, dhF, dcF, doHi, gHi, tcHi, auxHi, dpHi, srHi,
+                                    dbF);
+                        }
+                    } else if (fast) {
+                        if (cell == CellType.GRU) {
+                            FloatCells.gruBackward(h, pg, ph, sg, sb, dhF, doHi, gHi, hpHi, auxHi, dpHi, srHi, dbF,
                                     drbF);
                         } else {
                             FloatCells.lstmBackward(h, pg, ph, sg, sb, dhF, dcF, doHi, gHi, tcHi, auxHi, dpHi, srHi, dbF,
                                     scratch);
                         }
                     } else if (cell == CellType.GRU) {
-                        gruRowBackward(h, pg, ph, sg, sb, dh, doD, gD, hpD, auxD, dpD,
-                                drD, srD, db, drb);
+                        gruRowBackward(h, pg, ph, sg, sb, dh, doD, gD, hpD, auxD, dpD, srD, db, drb);
                     } else {
                         lstmRowBackward(h, pg, ph, sg, sb, dh, dc, doD, gD, tcD, auxD, dpD, srD, db);
                     }
                 }
                 // dh_prev += dRec_s · RWᵀ for the whole step (padded sequences contribute 0).
+                long stepAt = (long) s * mb * g;
                 if (blas) {
-                    product.multiply(stepRec, add);
+                    product.multiply(stepRec, stepRecRows, stepAt, add);
                     float[] addHi = add.floats();
                     double[] addD = add.doubles();
                     if (fast) {
@@ -593,6 +625,7 @@ public final class RecurrentPass {
                         }
                     }
                 } else if (fast) {
+                    stepRec.store(stepRecRows, stepAt, mb * g);
                     for (int b = 0; b < mb; b++) {
                         int sg = b * g;
                         for (int j = 0; j < g; j++) {
@@ -606,6 +639,7 @@ public final class RecurrentPass {
                         }
                     }
                 } else {
+                    stepRec.store(stepRecRows, stepAt, mb * g);
                     for (int b = 0; b < mb; b++) {
                         int sg = b * g;
                         for (int j = 0; j < g; j++) {
@@ -641,15 +675,9 @@ public final class RecurrentPass {
             NativeRows.gemm(type, false, false, nIn, g, steps, xp, x0 + (long) b * nIn * steps, steps,
                     dPreN, (long) b * g, mb * g, b == 0 ? 0.0 : 1.0, dwp, dw0, g);
         }
-        Pointer dRecN = dPreN;
-        if (cell == CellType.GRU) {
-            dRecN = shared.recRows.ensure((long) rowsTotal * g);
-            dRecRows.store(dRecN, 0, rowsTotal * g);
-        }
-        Pointer hPrevN = shared.hPrevRows.ensure((long) rowsTotal * h);
-        k.hPrev.store(hPrevN, 0, rowsTotal * h);
+        // Padded rows pair a carried state with zero gradients: they add nothing.
         INDArray drw = Nd4j.createUninitialized(type, new long[]{h, g}, 'c');
-        NativeRows.gemm(type, true, false, h, g, rowsTotal, hPrevN, 0, h, dRecN, 0, g, 0.0,
+        NativeRows.gemm(type, true, false, h, g, rowsTotal, k.stepStates.ensure(0), 0, h, stepRecRows, 0, g, 0.0,
                 NativeRows.address(drw), NativeRows.start(drw), g);
         INDArray dbArr = Nd4j.createUninitialized(type, new long[]{1, g}, 'c');
         NativeRows.write(db, dbArr, null);

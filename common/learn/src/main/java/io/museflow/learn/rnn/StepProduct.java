@@ -2,6 +2,9 @@ package io.museflow.learn.rnn;
 
 import io.museflow.learn.HostRows;
 import io.museflow.learn.NativeRows;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -38,24 +41,43 @@ final class StepProduct implements AutoCloseable {
 
     /** {@code out[0, m·n) = a[0, m·k) × right}. */
     void multiply(double[] a, HostRows out) {
-        multiplyLoaded(left.put(a, m * k), out);
+        multiply(a, left.ensure(0), 0, out);
     }
 
     /** {@code out[0, m·n) = a[0, m·k) × right} (a float product). */
     void multiply(float[] a, HostRows out) {
-        org.bytedeco.javacpp.FloatPointer p = (org.bytedeco.javacpp.FloatPointer) left.ensure(0);
-        p.position(0).put(a, 0, m * k);
-        multiplyLoaded(p, out);
+        multiply(a, left.ensure(0), 0, out);
     }
 
     /** {@code out[0, m·n) = a[0, m·k) × right}. */
     void multiply(HostRows a, HostRows out) {
-        a.store(left.ensure(0), 0, m * k);
-        multiplyLoaded(left.ensure(0), out);
+        multiply(a, left.ensure(0), 0, out);
     }
 
-    private void multiplyLoaded(org.bytedeco.javacpp.Pointer a, HostRows out) {
-        NativeRows.gemm(type, false, false, m, n, k, a, 0, k, right.ensure(0), 0, n, 0.0, result.ensure(0), 0, n);
+    /**
+     * {@code out[0, m·n) = a[0, m·k) × right}, with {@code a} copied to {@code rows} at {@code at} and
+     * left there: a pass that gives each step its own place keeps every step's left-hand rows in
+     * native memory for a product over all of them after the time loop.
+     */
+    void multiply(double[] a, Pointer rows, long at, HostRows out) {
+        new DoublePointer(rows).position(at).put(a, 0, m * k);
+        multiplyLoaded(rows, at, out);
+    }
+
+    /** {@link #multiply(double[], Pointer, long, HostRows)} for a float product. */
+    void multiply(float[] a, Pointer rows, long at, HostRows out) {
+        new FloatPointer(rows).position(at).put(a, 0, m * k);
+        multiplyLoaded(rows, at, out);
+    }
+
+    /** {@link #multiply(double[], Pointer, long, HostRows)} from host rows. */
+    void multiply(HostRows a, Pointer rows, long at, HostRows out) {
+        a.store(rows, at, m * k);
+        multiplyLoaded(rows, at, out);
+    }
+
+    private void multiplyLoaded(Pointer a, long at, HostRows out) {
+        NativeRows.gemm(type, false, false, m, n, k, a, at, k, right.ensure(0), 0, n, 0.0, result.ensure(0), 0, n);
         out.load(result.ensure(0), 0, m * n);
     }
 
