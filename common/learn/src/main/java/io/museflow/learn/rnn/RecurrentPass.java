@@ -24,10 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * time-major rows ({@code row = t·mb + b}, {@code t} the frame's real time), so a step's rows are
  * adjacent: sequence-major rows put a step's rows {@code T·G} floats apart, a multiple of 4 KiB that
  * made every row of a step compete for the same L1 sets (the gate loops ran about twice as slow).
- * The recurrent weights' gradient is one product after the time loop, over the two things the
- * per-step products leave in native memory in step order (row {@code s·mb + b}): the state
- * entering each step (forward) and each step's recurrent-side gate gradients (backward); copying
- * whole-pass arrays there afterwards cost 4-6 % of a 4 × BiGRU epoch. A step makes one BLAS call
+ * The recurrent weights' gradient is one product after the time loop (a GRU's over what its
+ * per-step products leave in native memory in step order, see {@link #backward}). A step makes one BLAS call
  * for its recurrent product ({@code h·RW} forward, {@code dRec·RWᵀ} backward, {@link StepProduct});
  * the gate arithmetic runs as loops: {@link FloatCells}' vectorized ones for float networks, exact
  * scalar ones for double networks. The arrays and native buffers are kept in the {@link Cache} and
@@ -82,8 +80,8 @@ public final class RecurrentPass {
         private double[] mask = new double[0];   // [mb·T]
         private int[] lengths = new int[0];      // real frames per sequence (reverse only)
         private HostRows gates;  // [T·mb·G] activated gates (row t·mb + b)
-        private HostRows hPrev;  // GRU: [T·mb·H] state entering each step (its backward reads it)
-        private NativeRows stepStates; // [T·mb·H] state entering each step, in step order (s·mb + b)
+        private HostRows hPrev;  // [T·mb·H] state entering each step
+        private NativeRows stepStates; // GRU: [T·mb·H] state entering each step, in step order (s·mb + b)
         private HostRows aux;    // LSTM: cell entering each step; GRU: RW_n·h + rb_n
         private HostRows tanhC;  // LSTM: tanh of the new cell
         private HostRows out;    // [T·mb·H]
@@ -144,11 +142,13 @@ public final class RecurrentPass {
      */
     private static final class Transients {
         final HostRows pre;
-        final NativeRows stepRecRows; // [T·mb·G] each step's recurrent-side gate gradients, step order
+        final NativeRows stepRecRows; // GRU: [T·mb·G] each step's recurrent-side gate gradients, step order
+        final NativeRows hPrevRows;   // LSTM: the states entering the steps, row order
 
         Transients(DataType type) {
             pre = new HostRows(type);
             stepRecRows = new NativeRows(type);
+            hPrevRows = new NativeRows(type);
         }
     }
 
@@ -267,10 +267,8 @@ public final class RecurrentPass {
         if (training) {
             gHi = k.gates.ensure(rowsTotal * g).floats();
             gD = k.gates.doubles();
-            if (cell == CellType.GRU) {
-                hpHi = k.hPrev.ensure(rowsTotal * h).floats();
-                hpD = k.hPrev.doubles();
-            }
+            hpHi = k.hPrev.ensure(rowsTotal * h).floats();
+            hpD = k.hPrev.doubles();
             auxHi = k.aux.ensure(rowsTotal * h).floats();
             auxD = k.aux.doubles();
             if (cell == CellType.LSTM) {
@@ -291,10 +289,11 @@ public final class RecurrentPass {
         double[] rw = NativeRows.read(p.rw());
         float[] rwF = fast ? floats(rw) : null;
         HostRows rec = new HostRows(type).ensure(mb * g);
-        // Training keeps the state entering every step in native memory, in step order: the
+        // A training GRU keeps the state entering every step in native memory, in step order: its
         // recurrent weights' gradient is one product over them after backward's time loop (the
-        // per-step product puts them there anyway).
-        Pointer states = training ? k.stepStates.ensure((long) rowsTotal * h) : null;
+        // per-step product puts them there anyway). See backward for the LSTM's.
+        boolean keepStates = training && cell == CellType.GRU;
+        Pointer states = keepStates ? k.stepStates.ensure((long) rowsTotal * h) : null;
         float[] recHi = rec.floats();
         double[] recD = rec.doubles();
         double[] recLoops = blas || fast ? null : new double[mb * g];
@@ -302,17 +301,17 @@ public final class RecurrentPass {
             for (int s = 0; s < steps; s++) {
                 long stepAt = (long) s * mb * h;
                 if (blas) {
-                    if (fast && training) {
+                    if (fast && keepStates) {
                         product.multiply(stateF, states, stepAt, rec);
                     } else if (fast) {
                         product.multiply(stateF, rec);
-                    } else if (training) {
+                    } else if (keepStates) {
                         product.multiply(state, states, stepAt, rec);
                     } else {
                         product.multiply(state, rec);
                     }
                 } else if (fast) {
-                    if (training) {
+                    if (keepStates) {
                         new FloatPointer(states).position(stepAt).put(stateF, 0, mb * h);
                     }
                     java.util.Arrays.fill(recHi, 0, mb * g, 0f);
@@ -330,7 +329,7 @@ public final class RecurrentPass {
                         }
                     }
                 } else {
-                    if (training) {
+                    if (keepStates) {
                         new DoublePointer(states).position(stepAt).put(state, 0, mb * h);
                     }
                     java.util.Arrays.fill(recLoops, 0);
@@ -359,13 +358,16 @@ public final class RecurrentPass {
                         // Padded: state carried, output 0; rows read by later products are zeroed
                         // because the buffers are reused.
                         k.out.clear(ph, ph + h);
+                        if (training) {
+                            k.hPrev.clear(ph, ph + h);
+                        }
                         continue;
                     }
                     int rb0 = b * g;
                     int pg = row * g;
                     int sb = b * h;
                     if (fast) {
-                        if (hpHi != null) {
+                        if (training) {
                             System.arraycopy(stateF, sb, hpHi, ph, h);
                         }
                         if (SIMD && cell == CellType.GRU) {
@@ -383,7 +385,7 @@ public final class RecurrentPass {
                         }
                         continue;
                     }
-                    if (hpD != null) {
+                    if (training) {
                         for (int j = 0; j < h; j++) {
                             hpD[ph + j] = state[sb + j];
                         }
@@ -537,13 +539,16 @@ public final class RecurrentPass {
         DataType type = k.x.dataType();
         boolean blas = mb >= blasMinBatch;
         double[] rwT = NativeRows.read(p.rw().transpose().dup('c')); // [G, H]
-        // The projection is not needed any more: its rows take dPre. Each step's recurrent-side
-        // gate gradients (LSTM: dPre's; GRU: with r·dn for the new gate) go to native memory in
-        // step order, next to the states forward kept there: the recurrent weights' gradient is one
-        // product over both.
+        // The projection is not needed any more: its rows take dPre. The recurrent weights'
+        // gradient is one product after the time loop. LSTM: its recurrent-side gate gradients are
+        // dPre, which goes to native memory anyway (the input weights' gradient), so the product
+        // takes dPre and the states in row order. GRU: they differ from dPre (r·dn for the new
+        // gate), so each step's go to native memory in step order, next to the states forward kept
+        // there in the same order (instead of a whole-pass Java array copied out afterwards).
         Transients shared = transients(type);
         HostRows dPreRows = shared.pre.ensure(rowsTotal * g);
-        Pointer stepRecRows = shared.stepRecRows.ensure((long) rowsTotal * g);
+        boolean stepOrder = cell == CellType.GRU;
+        Pointer stepRecRows = stepOrder ? shared.stepRecRows.ensure((long) rowsTotal * g) : null;
         float[] dpHi = dPreRows.floats();
         double[] dpD = dPreRows.doubles();
         float[] doHi = dOut.floats();
@@ -612,7 +617,11 @@ public final class RecurrentPass {
                 // dh_prev += dRec_s · RWᵀ for the whole step (padded sequences contribute 0).
                 long stepAt = (long) s * mb * g;
                 if (blas) {
-                    product.multiply(stepRec, stepRecRows, stepAt, add);
+                    if (stepOrder) {
+                        product.multiply(stepRec, stepRecRows, stepAt, add);
+                    } else {
+                        product.multiply(stepRec, add);
+                    }
                     float[] addHi = add.floats();
                     double[] addD = add.doubles();
                     if (fast) {
@@ -625,7 +634,9 @@ public final class RecurrentPass {
                         }
                     }
                 } else if (fast) {
-                    stepRec.store(stepRecRows, stepAt, mb * g);
+                    if (stepOrder) {
+                        stepRec.store(stepRecRows, stepAt, mb * g);
+                    }
                     for (int b = 0; b < mb; b++) {
                         int sg = b * g;
                         for (int j = 0; j < g; j++) {
@@ -639,7 +650,9 @@ public final class RecurrentPass {
                         }
                     }
                 } else {
-                    stepRec.store(stepRecRows, stepAt, mb * g);
+                    if (stepOrder) {
+                        stepRec.store(stepRecRows, stepAt, mb * g);
+                    }
                     for (int b = 0; b < mb; b++) {
                         int sg = b * g;
                         for (int j = 0; j < g; j++) {
@@ -675,10 +688,17 @@ public final class RecurrentPass {
             NativeRows.gemm(type, false, false, nIn, g, steps, xp, x0 + (long) b * nIn * steps, steps,
                     dPreN, (long) b * g, mb * g, b == 0 ? 0.0 : 1.0, dwp, dw0, g);
         }
-        // Padded rows pair a carried state with zero gradients: they add nothing.
         INDArray drw = Nd4j.createUninitialized(type, new long[]{h, g}, 'c');
-        NativeRows.gemm(type, true, false, h, g, rowsTotal, k.stepStates.ensure(0), 0, h, stepRecRows, 0, g, 0.0,
-                NativeRows.address(drw), NativeRows.start(drw), g);
+        if (stepOrder) {
+            // Padded rows pair a carried state with zero gradients: they add nothing.
+            NativeRows.gemm(type, true, false, h, g, rowsTotal, k.stepStates.ensure(0), 0, h, stepRecRows, 0, g,
+                    0.0, NativeRows.address(drw), NativeRows.start(drw), g);
+        } else {
+            Pointer hPrevN = shared.hPrevRows.ensure((long) rowsTotal * h);
+            k.hPrev.store(hPrevN, 0, rowsTotal * h);
+            NativeRows.gemm(type, true, false, h, g, rowsTotal, hPrevN, 0, h, dPreN, 0, g, 0.0,
+                    NativeRows.address(drw), NativeRows.start(drw), g);
+        }
         INDArray dbArr = Nd4j.createUninitialized(type, new long[]{1, g}, 'c');
         NativeRows.write(db, dbArr, null);
         INDArray drbArr = null;
