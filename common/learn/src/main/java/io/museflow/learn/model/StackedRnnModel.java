@@ -23,6 +23,7 @@ public final class StackedRnnModel {
         long nIn = spec.inputs();
         for (int i = 0; i < spec.layers(); i++) {
             MaskedRnn layer = new MaskedRnn(spec.cell(), spec.bidirectional(), nIn, spec.hidden());
+            layer.setInputGradient(i > 0); // the first layer's input is the data
             list.layer(Networks.withDropout(layer, spec.dropRate()));
             nIn = layer.outputSize();
         }

@@ -30,6 +30,7 @@ public final class SunModel {
         }
         for (int i = 0; i < spec.lstmLayers(); i++) {
             MaskedRnn lstm = new MaskedRnn(CellType.LSTM, true, nIn, spec.hidden());
+            lstm.setInputGradient(spec.attentionLayers() > 0 || i > 0); // the first layer's input is the data
             list.layer(Networks.withDropout(lstm, spec.dropRate()));
             nIn = lstm.outputSize();
         }

@@ -153,8 +153,9 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         interleave(layout, epsF, epsB, mb, steps, h, false);
         RecurrentPass pass = pass();
         Gradient gradient = new DefaultGradient(gradientsFlattened);
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
-                new long[]{mb, nIn, steps}, 'c');
+        boolean inputGradient = layerConf().isInputGradient();
+        INDArray dx = inputGradient ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                new long[]{mb, nIn, steps}, 'c') : null;
         RecurrentPass.Gradients[] g = new RecurrentPass.Gradients[2];
         Runnable forwardDirection = () -> g[0] = pass.backward(forwardCache, epsF, params("", params));
         if (bidirectional) {
@@ -167,6 +168,9 @@ public class MaskedRnnImpl extends ExplicitBackpropLayer<MaskedRnn> {
         if (bidirectional) {
             store(gradient, BACKWARD, g[1]);
             pass.inputGradient(backwardCache, params(BACKWARD, params), dx, true);
+        }
+        if (dx == null) {
+            return new Pair<>(gradient, null);
         }
         INDArray epsOut = dx.dataType() == epsilon.dataType() ? dx : dx.castTo(epsilon.dataType());
         return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));

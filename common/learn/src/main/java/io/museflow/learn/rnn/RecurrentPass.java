@@ -713,7 +713,8 @@ public final class RecurrentPass {
     /**
      * The input gradient of the last {@link #backward} ({@code W · dPre_bᵀ} per sequence), written
      * to {@code dx} ({@code [mb, nIn, T]}, c order): assigned when {@code accumulate} is false, added
-     * otherwise (the second direction).
+     * otherwise (the second direction). With {@code dx} null nothing is computed: the pass only
+     * ends (its input is the caller's again).
      */
     public void inputGradient(Cache k, RnnParams p, INDArray dx, boolean accumulate) {
         if (!k.backwardDone || k.x == null) {
@@ -724,13 +725,15 @@ public final class RecurrentPass {
         int g = cell.gates() * hidden;
         int nIn = (int) k.x.size(1);
         DataType type = k.x.dataType();
-        Pointer dPreN = k.rows.ensure(0);
-        Pointer w = k.right.put(NativeRows.read(p.w()), nIn * g);
-        Pointer dxp = NativeRows.address(dx);
-        long dx0 = NativeRows.start(dx);
-        for (int b = 0; b < mb; b++) {
-            NativeRows.gemm(type, false, true, nIn, steps, g, w, 0, g, dPreN, (long) b * g, mb * g,
-                    accumulate ? 1.0 : 0.0, dxp, dx0 + (long) b * nIn * steps, steps);
+        if (dx != null) {
+            Pointer dPreN = k.rows.ensure(0);
+            Pointer w = k.right.put(NativeRows.read(p.w()), nIn * g);
+            Pointer dxp = NativeRows.address(dx);
+            long dx0 = NativeRows.start(dx);
+            for (int b = 0; b < mb; b++) {
+                NativeRows.gemm(type, false, true, nIn, steps, g, w, 0, g, dPreN, (long) b * g, mb * g,
+                        accumulate ? 1.0 : 0.0, dxp, dx0 + (long) b * nIn * steps, steps);
+            }
         }
         k.x = null; // one backward per forward; the input is the caller's again
         k.backwardDone = false;

@@ -148,6 +148,36 @@ class MaskedRnnTest {
     }
 
     @Test
+    void aFirstLayerWithoutInputGradientGivesTheSameParameterGradients() {
+        MultiLayerNetwork full = net(true);
+        MultiLayerConfiguration conf = full.getLayerWiseConfigurations().clone();
+        MaskedRnn first = (MaskedRnn) conf.getConf(0).getLayer();
+        first.setInputGradient(false);
+        MultiLayerNetwork skipping = new MultiLayerNetwork(conf);
+        skipping.init(full.params().dup(), false);
+        assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()), "the setting survives JSON");
+        assertNotEquals(full.getLayerWiseConfigurations(), conf);
+
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, MB, NIN, T);
+        INDArray y = Nd4j.rand(DataType.DOUBLE, MB, 2, T);
+        INDArray expected = gradient(full, x, y);
+        assertEquals(0.0, expected.sub(gradient(skipping, x, y)).amaxNumber().doubleValue(), 0.0);
+        assertTrue(expected.amaxNumber().doubleValue() > 0);
+
+        // Asked directly, the layer returns no input gradient; the second layer still does.
+        INDArray eps = Nd4j.rand(DataType.DOUBLE, MB, 8, T);
+        var workspace = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        for (MultiLayerNetwork net : new MultiLayerNetwork[]{full, skipping}) {
+            net.getLayer(0).setInput(x, workspace);
+            net.getLayer(0).setMaskArray(mask());
+            net.getLayer(0).activate(true, workspace);
+        }
+        assertTrue(full.getLayer(0).backpropGradient(eps, workspace).getSecond() != null);
+        assertEquals(null, skipping.getLayer(0).backpropGradient(eps, workspace).getSecond());
+    }
+
+    @Test
     void savesAndLoadsWithDl4jSerializer(@TempDir File dir) throws Exception {
         MultiLayerNetwork net = net(true);
         assertEquals(net.getLayerWiseConfigurations(),
