@@ -22,41 +22,67 @@ public final class VectorMath {
     private VectorMath() {
     }
 
-    private static FloatVector numerator(FloatVector x2) {
-        FloatVector p = FloatVector.broadcast(SPECIES, FloatMath.P6);
-        p = p.fma(x2, FloatVector.broadcast(SPECIES, FloatMath.P5));
-        p = p.fma(x2, FloatVector.broadcast(SPECIES, FloatMath.P4));
-        p = p.fma(x2, FloatVector.broadcast(SPECIES, FloatMath.P3));
-        p = p.fma(x2, FloatVector.broadcast(SPECIES, FloatMath.P2));
-        p = p.fma(x2, FloatVector.broadcast(SPECIES, FloatMath.P1));
-        return p.fma(x2, FloatVector.broadcast(SPECIES, FloatMath.P0));
-    }
+    // The coefficients as constant registers: a broadcast call per coefficient made tanh too large
+    // for C2 to inline into the kernels, and a register that leaves a compiled method is boxed.
+    private static final FloatVector P6 = FloatVector.broadcast(SPECIES, FloatMath.P6);
+    private static final FloatVector P5 = FloatVector.broadcast(SPECIES, FloatMath.P5);
+    private static final FloatVector P4 = FloatVector.broadcast(SPECIES, FloatMath.P4);
+    private static final FloatVector P3 = FloatVector.broadcast(SPECIES, FloatMath.P3);
+    private static final FloatVector P2 = FloatVector.broadcast(SPECIES, FloatMath.P2);
+    private static final FloatVector P1 = FloatVector.broadcast(SPECIES, FloatMath.P1);
+    private static final FloatVector P0 = FloatVector.broadcast(SPECIES, FloatMath.P0);
+    private static final FloatVector Q3 = FloatVector.broadcast(SPECIES, FloatMath.Q3);
+    private static final FloatVector Q2 = FloatVector.broadcast(SPECIES, FloatMath.Q2);
+    private static final FloatVector Q1 = FloatVector.broadcast(SPECIES, FloatMath.Q1);
+    private static final FloatVector Q0 = FloatVector.broadcast(SPECIES, FloatMath.Q0);
+    private static final FloatVector HALF = FloatVector.broadcast(SPECIES, 0.5f);
 
-    private static FloatVector denominator(FloatVector x2) {
-        FloatVector q = FloatVector.broadcast(SPECIES, FloatMath.Q3);
-        q = q.fma(x2, FloatVector.broadcast(SPECIES, FloatMath.Q2));
-        q = q.fma(x2, FloatVector.broadcast(SPECIES, FloatMath.Q1));
-        return q.fma(x2, FloatVector.broadcast(SPECIES, FloatMath.Q0));
+    /** {@code tanh(x) = x·P(x²)/Q(x²)} of {@code x} already clamped to ±{@link FloatMath#TANH_CLAMP}. */
+    private static FloatVector tanhClamped(FloatVector x) {
+        FloatVector x2 = x.mul(x);
+        FloatVector p = P6.fma(x2, P5).fma(x2, P4).fma(x2, P3).fma(x2, P2).fma(x2, P1).fma(x2, P0);
+        FloatVector q = Q3.fma(x2, Q2).fma(x2, Q1).fma(x2, Q0);
+        return x.mul(p).div(q);
     }
 
     public static FloatVector tanh(FloatVector v) {
-        FloatVector x = v.max(-CLAMP).min(CLAMP);
-        FloatVector x2 = x.mul(x);
-        return x.mul(numerator(x2)).div(denominator(x2));
+        return tanhClamped(v.max(-CLAMP).min(CLAMP));
     }
 
     /** The logistic function, {@code ½ + ½·tanh(x/2)}. */
     public static FloatVector sigmoid(FloatVector v) {
-        return tanh(v.mul(0.5f)).fma(FloatVector.broadcast(SPECIES, 0.5f), FloatVector.broadcast(SPECIES, 0.5f));
+        return tanh(v.mul(HALF)).fma(HALF, HALF);
     }
 
     /** {@link FloatMath#expNonPositive} on a register. */
     public static FloatVector expNonPositive(FloatVector x) {
-        FloatVector u = x.mul(0.5f).max(-CLAMP).min(CLAMP);
+        FloatVector u = x.mul(HALF).max(-CLAMP).min(CLAMP);
         FloatVector u2 = u.mul(u);
-        FloatVector up = u.mul(numerator(u2));
-        FloatVector q = denominator(u2);
+        FloatVector up = u.mul(P6.fma(u2, P5).fma(u2, P4).fma(u2, P3).fma(u2, P2).fma(u2, P1).fma(u2, P0));
+        FloatVector q = Q3.fma(u2, Q2).fma(u2, Q1).fma(u2, Q0);
         return q.add(up).div(q.sub(up));
+    }
+
+    /** {@code a[from, to)} replaced by its tanh. */
+    public static void tanh(float[] a, int from, int to) {
+        int j = from;
+        for (int bound = from + SPECIES.loopBound(to - from); j < bound; j += SPECIES.length()) {
+            tanh(FloatVector.fromArray(SPECIES, a, j)).intoArray(a, j);
+        }
+        for (; j < to; j++) {
+            a[j] = FloatMath.tanh(a[j]);
+        }
+    }
+
+    /** {@code a[from, to)} replaced by its logistic function. */
+    public static void sigmoid(float[] a, int from, int to) {
+        int j = from;
+        for (int bound = from + SPECIES.loopBound(to - from); j < bound; j += SPECIES.length()) {
+            sigmoid(FloatVector.fromArray(SPECIES, a, j)).intoArray(a, j);
+        }
+        for (; j < to; j++) {
+            a[j] = FloatMath.sigmoid(a[j]);
+        }
     }
 
     /**

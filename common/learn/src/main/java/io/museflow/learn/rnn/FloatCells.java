@@ -96,42 +96,57 @@ final class FloatCells {
     static void lstmBackward(int h, int pg, int ph, int sg, int sb, float[] dh, float[] dc, float[] dOut,
                              float[] gates, float[] tanhC, float[] aux, float[] dPre, float[] stepRec, float[] db,
                              float[] a) {
+        lstmBackward(0, h, pg, ph, sg, sb, dh, dc, dOut, gates, tanhC, aux, dPre, stepRec, db, a);
+    }
+
+    /** {@link #lstmBackward} for units {@code [from, h)} only (the vector kernels' last units). */
+    static void lstmBackward(int from, int h, int pg, int ph, int sg, int sb, float[] dh, float[] dc, float[] dOut,
+                             float[] gates, float[] tanhC, float[] aux, float[] dPre, float[] stepRec, float[] db,
+                             float[] a) {
         int f0 = h;
         int g0 = 2 * h;
         int o0 = 3 * h;
-        for (int j = 0; j < h; j++) {
+        for (int j = from; j < h; j++) {
             float dht = dh[sb + j] + dOut[ph + j];
             float tc = tanhC[ph + j];
             float o = gates[pg + o0 + j];
             a[j] = dc[sb + j] + dht * o * (1 - tc * tc);
             dPre[pg + o0 + j] = dht * tc * o * (1 - o);
         }
-        for (int j = 0; j < h; j++) {
+        for (int j = from; j < h; j++) {
             float i = gates[pg + j];
             dPre[pg + j] = a[j] * gates[pg + g0 + j] * i * (1 - i);
         }
-        for (int j = 0; j < h; j++) {
+        for (int j = from; j < h; j++) {
             float f = gates[pg + f0 + j];
             dPre[pg + f0 + j] = a[j] * aux[ph + j] * f * (1 - f);
             dc[sb + j] = a[j] * f;
         }
-        for (int j = 0; j < h; j++) {
+        for (int j = from; j < h; j++) {
             float gg = gates[pg + g0 + j];
             dPre[pg + g0 + j] = a[j] * gates[pg + j] * (1 - gg * gg);
             dh[sb + j] = 0;
         }
-        System.arraycopy(dPre, pg, stepRec, sg, 4 * h);
-        for (int j = 0; j < 4 * h; j++) {
-            db[j] += dPre[pg + j];
+        for (int k = 0; k < 4 * h; k += h) {
+            System.arraycopy(dPre, pg + k + from, stepRec, sg + k + from, h - from);
+            for (int j = k + from; j < k + h; j++) {
+                db[j] += dPre[pg + j];
+            }
         }
     }
 
     /** GRU backward for one sequence's step (see {@link #lstmBackward}); {@code dh} keeps the z·h path. */
     static void gruBackward(int h, int pg, int ph, int sg, int sb, float[] dh, float[] dOut, float[] gates,
                             float[] hPrev, float[] aux, float[] dPre, float[] stepRec, float[] db, float[] drb) {
+        gruBackward(0, h, pg, ph, sg, sb, dh, dOut, gates, hPrev, aux, dPre, stepRec, db, drb);
+    }
+
+    /** {@link #gruBackward} for units {@code [from, h)} only (the vector kernels' last units). */
+    static void gruBackward(int from, int h, int pg, int ph, int sg, int sb, float[] dh, float[] dOut, float[] gates,
+                            float[] hPrev, float[] aux, float[] dPre, float[] stepRec, float[] db, float[] drb) {
         int z0 = h;
         int n0 = 2 * h;
-        for (int j = 0; j < h; j++) {
+        for (int j = from; j < h; j++) {
             float dht = dh[sb + j] + dOut[ph + j];
             float r = gates[pg + j];
             float z = gates[pg + z0 + j];
@@ -147,9 +162,11 @@ final class FloatCells {
             stepRec[sg + n0 + j] = dn * r;
             dh[sb + j] = dht * z;
         }
-        for (int j = 0; j < 3 * h; j++) {
-            db[j] += dPre[pg + j];
-            drb[j] += stepRec[sg + j];
+        for (int k = 0; k < 3 * h; k += h) {
+            for (int j = k + from; j < k + h; j++) {
+                db[j] += dPre[pg + j];
+                drb[j] += stepRec[sg + j];
+            }
         }
     }
 }

@@ -372,10 +372,10 @@ public final class RecurrentPass {
                         }
                         if (SIMD && cell == CellType.GRU) {
                             VectorCells.gru(h, pg, ph, rb0, sb, preHi, biasF, recHi, rbF, stateF, training, gHi, auxHi,
-                                    outHi);
+                                    outHi, scratch);
                         } else if (SIMD) {
                             VectorCells.lstm(h, pg, ph, rb0, sb, preHi, biasF, recHi, stateF, cellF, training, gHi,
-                                    auxHi, tcHi, outHi);
+                                    auxHi, tcHi, outHi, scratch);
                         } else if (cell == CellType.GRU) {
                             FloatCells.gru(h, pg, ph, rb0, sb, preHi, biasF, recHi, rbF, stateF, training, gHi, auxHi,
                                     outHi, scratch);
@@ -598,7 +598,7 @@ public final class RecurrentPass {
                                     drbF);
                         } else {
                             VectorCells.lstmBackward(h, pg, ph, sg, sb, dhF, dcF, doHi, gHi, tcHi, auxHi, dpHi, srHi,
-                                    dbF);
+                                    dbF, scratch);
                         }
                     } else if (fast) {
                         if (cell == CellType.GRU) {

@@ -52,7 +52,7 @@ class VectorCellsTest {
                 FloatCells.lstm(h, pg, ph, rb0, sb, pre, bias, rec, loops[0], loops[1], training, loops[2], loops[3],
                         loops[4], loops[5], new float[5 * h]);
                 VectorCells.lstm(h, pg, ph, rb0, sb, pre, bias, rec, vector[0], vector[1], training, vector[2],
-                        vector[3], vector[4], vector[5]);
+                        vector[3], vector[4], vector[5], new float[5 * h]);
                 String[] names = {"state", "cell", "gates", "aux", "tanhC", "out"};
                 for (int i = 0; i < names.length; i++) {
                     assertClose(loops[i], vector[i], "h = " + h + ", training = " + training + ": " + names[i]);
@@ -70,7 +70,7 @@ class VectorCellsTest {
                 FloatCells.lstmBackward(h, pg, ph, sg, sb, back[0], back[1], dOut, loops[2], loops[4], loops[3],
                         back[2], back[3], back[4], new float[h]);
                 VectorCells.lstmBackward(h, pg, ph, sg, sb, vback[0], vback[1], dOut, loops[2], loops[4], loops[3],
-                        vback[2], vback[3], vback[4]);
+                        vback[2], vback[3], vback[4], new float[h]);
                 String[] backNames = {"dh", "dc", "dPre", "stepRec", "db"};
                 for (int i = 0; i < backNames.length; i++) {
                     assertClose(back[i], vback[i], "h = " + h + ": " + backNames[i]);
@@ -99,7 +99,7 @@ class VectorCellsTest {
                 FloatCells.gru(h, pg, ph, rb0, sb, pre, bias, rec, rb, loops[0], training, loops[1], loops[2],
                         loops[3], new float[4 * h]);
                 VectorCells.gru(h, pg, ph, rb0, sb, pre, bias, rec, rb, vector[0], training, vector[1], vector[2],
-                        vector[3]);
+                        vector[3], new float[4 * h]);
                 String[] names = {"state", "gates", "aux", "out"};
                 for (int i = 0; i < names.length; i++) {
                     assertClose(loops[i], vector[i], "h = " + h + ", training = " + training + ": " + names[i]);
