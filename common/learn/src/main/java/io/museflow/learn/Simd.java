@@ -6,8 +6,9 @@ package io.museflow.learn;
  * <p>The Vector API is an incubator module in JDK 17: a JVM resolves it only when started with
  * {@code --add-modules=jdk.incubator.vector} ({@code submit/java17-opens} passes it to every driver
  * and executor; the build passes it to the tests). Without the flag the same jar runs the plain loops
- * of {@code FloatCells} and {@link FloatMath}, which C2 vectorizes less well (a 64-unit LSTM step
- * about 800 against 500-600 ns, a softmax score 1.4 against 0.9 ns, measured here). The classes that
+ * of {@code FloatCells} and {@link FloatMath}, which C2 vectorizes less well: a 64-unit loop runs
+ * mostly in its scalar pre- and post-loops (4 × BiGRU at the papers' shape on one CPU: 1.83 against
+ * 1.52 s/epoch, BENCHMARKS.md). The classes that
  * name {@code jdk.incubator.vector} types are loaded only when this says so, so a JVM without the
  * module never touches them. {@code -Dmuseflow.simd=false} keeps the plain loops with the module
  * present (for comparisons).
