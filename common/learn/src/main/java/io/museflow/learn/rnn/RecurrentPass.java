@@ -299,17 +299,11 @@ public final class RecurrentPass {
         double[] recLoops = blas || fast ? null : new double[mb * g];
         try (StepProduct product = blas ? new StepProduct(type, rw, mb, h, g) : null) {
             for (int s = 0; s < steps; s++) {
-                long stepAt = (long) s * mb * h;
-                if (blas) {
-                    if (fast && keepStates) {
-                        product.multiply(stateF, states, stepAt, rec);
-                    } else if (fast) {
-                        product.multiply(stateF, rec);
-                    } else if (keepStates) {
-                        product.multiply(state, states, stepAt, rec);
-                    } else {
-                        product.multiply(state, rec);
-                    }
+                long stepAt = (long) s * mb * h; // states null: the product's own scratch
+                if (blas && fast) {
+                    product.multiply(stateF, states, stepAt, rec);
+                } else if (blas) {
+                    product.multiply(state, states, stepAt, rec);
                 } else if (fast) {
                     if (keepStates) {
                         new FloatPointer(states).position(stepAt).put(stateF, 0, mb * h);
@@ -615,13 +609,12 @@ public final class RecurrentPass {
                     }
                 }
                 // dh_prev += dRec_s · RWᵀ for the whole step (padded sequences contribute 0).
-                long stepAt = (long) s * mb * g;
+                long stepAt = (long) s * mb * g; // stepRecRows null (LSTM): the product's own scratch
+                if (!blas && stepOrder) {
+                    stepRec.store(stepRecRows, stepAt, mb * g);
+                }
                 if (blas) {
-                    if (stepOrder) {
-                        product.multiply(stepRec, stepRecRows, stepAt, add);
-                    } else {
-                        product.multiply(stepRec, add);
-                    }
+                    product.multiply(stepRec, stepRecRows, stepAt, add);
                     float[] addHi = add.floats();
                     double[] addD = add.doubles();
                     if (fast) {
@@ -634,9 +627,6 @@ public final class RecurrentPass {
                         }
                     }
                 } else if (fast) {
-                    if (stepOrder) {
-                        stepRec.store(stepRecRows, stepAt, mb * g);
-                    }
                     for (int b = 0; b < mb; b++) {
                         int sg = b * g;
                         for (int j = 0; j < g; j++) {
@@ -650,9 +640,6 @@ public final class RecurrentPass {
                         }
                     }
                 } else {
-                    if (stepOrder) {
-                        stepRec.store(stepRecRows, stepAt, mb * g);
-                    }
                     for (int b = 0; b < mb; b++) {
                         int sg = b * g;
                         for (int j = 0; j < g; j++) {

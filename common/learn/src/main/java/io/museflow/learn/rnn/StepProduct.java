@@ -39,41 +39,33 @@ final class StepProduct implements AutoCloseable {
         result.ensure((long) m * n);
     }
 
-    /** {@code out[0, m·n) = a[0, m·k) × right}. */
-    void multiply(double[] a, HostRows out) {
-        multiply(a, left.ensure(0), 0, out);
-    }
-
-    /** {@code out[0, m·n) = a[0, m·k) × right} (a float product). */
-    void multiply(float[] a, HostRows out) {
-        multiply(a, left.ensure(0), 0, out);
-    }
-
-    /** {@code out[0, m·n) = a[0, m·k) × right}. */
-    void multiply(HostRows a, HostRows out) {
-        multiply(a, left.ensure(0), 0, out);
-    }
-
     /**
      * {@code out[0, m·n) = a[0, m·k) × right}, with {@code a} copied to {@code rows} at {@code at} and
      * left there: a pass that gives each step its own place keeps every step's left-hand rows in
-     * native memory for a product over all of them after the time loop.
+     * native memory for a product over all of them after the time loop. {@code rows} null: this
+     * product's own scratch ({@code at} ignored).
      */
     void multiply(double[] a, Pointer rows, long at, HostRows out) {
-        new DoublePointer(rows).position(at).put(a, 0, m * k);
-        multiplyLoaded(rows, at, out);
+        Pointer to = rows == null ? left.ensure(0) : rows;
+        long from = rows == null ? 0 : at;
+        new DoublePointer(to).position(from).put(a, 0, m * k);
+        multiplyLoaded(to, from, out);
     }
 
     /** {@link #multiply(double[], Pointer, long, HostRows)} for a float product. */
     void multiply(float[] a, Pointer rows, long at, HostRows out) {
-        new FloatPointer(rows).position(at).put(a, 0, m * k);
-        multiplyLoaded(rows, at, out);
+        Pointer to = rows == null ? left.ensure(0) : rows;
+        long from = rows == null ? 0 : at;
+        new FloatPointer(to).position(from).put(a, 0, m * k);
+        multiplyLoaded(to, from, out);
     }
 
     /** {@link #multiply(double[], Pointer, long, HostRows)} from host rows. */
     void multiply(HostRows a, Pointer rows, long at, HostRows out) {
-        a.store(rows, at, m * k);
-        multiplyLoaded(rows, at, out);
+        Pointer to = rows == null ? left.ensure(0) : rows;
+        long from = rows == null ? 0 : at;
+        a.store(to, from, m * k);
+        multiplyLoaded(to, from, out);
     }
 
     private void multiplyLoaded(Pointer a, long at, HostRows out) {
