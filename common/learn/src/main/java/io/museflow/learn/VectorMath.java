@@ -5,14 +5,20 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link FloatMath}'s tanh, logistic and exp on whole SIMD registers (the Vector API), and the
- * softmax row built on them. The same rational approximations, evaluated with fused multiply-adds,
+ * {@link FloatMath}'s tanh, logistic and exp on whole SIMD registers (the Vector API), over array
+ * ranges, and the softmax row built on them. The same rational approximations, evaluated with fused multiply-adds,
  * so results agree with {@link FloatMath} to a few float ulps, not bit for bit. Load this class only
  * when {@link Simd#ENABLED} (it names incubator types).
  *
  * <p>The register width is the machine's preferred one (512 bits with AVX-512, 256 with AVX2): a
  * loop of 64 floats is then four or eight vector iterations with no scalar pre- and post-loop,
  * which is what C2's own vectorization spends most of a short loop in.
+ *
+ * <p>Every method takes array ranges, none takes or returns a register: C2 boxes a register that
+ * crosses a call it did not inline, and a kernel that inlines several activation loops runs into
+ * its NodeCountInliningCutoff part way (seen with {@code -XX:+PrintInlining}: the inner tanh of the
+ * LSTM's last gates boxed, {@code FloatVector.div} falling back to its lane-by-lane Java loop). A
+ * cut between array methods only costs a call.
  */
 public final class VectorMath {
     /** The register shape every vector kernel uses. */
@@ -37,51 +43,51 @@ public final class VectorMath {
     private static final FloatVector Q0 = FloatVector.broadcast(SPECIES, FloatMath.Q0);
     private static final FloatVector HALF = FloatVector.broadcast(SPECIES, 0.5f);
 
-    /** {@code tanh(x) = x·P(x²)/Q(x²)} of {@code x} already clamped to ±{@link FloatMath#TANH_CLAMP}. */
-    private static FloatVector tanhClamped(FloatVector x) {
-        FloatVector x2 = x.mul(x);
-        FloatVector p = P6.fma(x2, P5).fma(x2, P4).fma(x2, P3).fma(x2, P2).fma(x2, P1).fma(x2, P0);
-        FloatVector q = Q3.fma(x2, Q2).fma(x2, Q1).fma(x2, Q0);
-        return x.mul(p).div(q);
-    }
-
-    public static FloatVector tanh(FloatVector v) {
-        return tanhClamped(v.max(-CLAMP).min(CLAMP));
-    }
-
-    /** The logistic function, {@code ½ + ½·tanh(x/2)}. */
-    public static FloatVector sigmoid(FloatVector v) {
-        return tanh(v.mul(HALF)).fma(HALF, HALF);
-    }
-
-    /** {@link FloatMath#expNonPositive} on a register. */
-    public static FloatVector expNonPositive(FloatVector x) {
-        FloatVector u = x.mul(HALF).max(-CLAMP).min(CLAMP);
-        FloatVector u2 = u.mul(u);
-        FloatVector up = u.mul(P6.fma(u2, P5).fma(u2, P4).fma(u2, P3).fma(u2, P2).fma(u2, P1).fma(u2, P0));
-        FloatVector q = Q3.fma(u2, Q2).fma(u2, Q1).fma(u2, Q0);
-        return q.add(up).div(q.sub(up));
-    }
-
-    /** {@code a[from, to)} replaced by its tanh. */
+    /** {@code a[from, to)} replaced by its tanh, {@code x·P(x²)/Q(x²)} of x clamped to ±{@link FloatMath#TANH_CLAMP}. */
     public static void tanh(float[] a, int from, int to) {
         int j = from;
         for (int bound = from + SPECIES.loopBound(to - from); j < bound; j += SPECIES.length()) {
-            tanh(FloatVector.fromArray(SPECIES, a, j)).intoArray(a, j);
+            FloatVector x = FloatVector.fromArray(SPECIES, a, j).max(-CLAMP).min(CLAMP);
+            FloatVector x2 = x.mul(x);
+            FloatVector p = P6.fma(x2, P5).fma(x2, P4).fma(x2, P3).fma(x2, P2).fma(x2, P1).fma(x2, P0);
+            FloatVector q = Q3.fma(x2, Q2).fma(x2, Q1).fma(x2, Q0);
+            x.mul(p).div(q).intoArray(a, j);
         }
         for (; j < to; j++) {
             a[j] = FloatMath.tanh(a[j]);
         }
     }
 
-    /** {@code a[from, to)} replaced by its logistic function. */
+    /**
+     * {@code a[from, to)} replaced by its logistic function, {@code ½ + ½·tanh(x/2)}, as three loops:
+     * {@link #halve}, {@link #tanh(float[], int, int)}, {@link #halfPlusHalf}. A kernel that needs both
+     * activations calls these parts so that it inlines one tanh loop, not two.
+     */
     public static void sigmoid(float[] a, int from, int to) {
+        halve(a, from, to);
+        tanh(a, from, to);
+        halfPlusHalf(a, from, to);
+    }
+
+    /** {@code a[from, to) *= ½} (exact). */
+    public static void halve(float[] a, int from, int to) {
         int j = from;
         for (int bound = from + SPECIES.loopBound(to - from); j < bound; j += SPECIES.length()) {
-            sigmoid(FloatVector.fromArray(SPECIES, a, j)).intoArray(a, j);
+            FloatVector.fromArray(SPECIES, a, j).mul(HALF).intoArray(a, j);
         }
         for (; j < to; j++) {
-            a[j] = FloatMath.sigmoid(a[j]);
+            a[j] *= 0.5f;
+        }
+    }
+
+    /** {@code a[from, to) = ½·a + ½} (one rounding): the logistic function from the tanh of half its argument. */
+    public static void halfPlusHalf(float[] a, int from, int to) {
+        int j = from;
+        for (int bound = from + SPECIES.loopBound(to - from); j < bound; j += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, a, j).fma(HALF, HALF).intoArray(a, j);
+        }
+        for (; j < to; j++) {
+            a[j] = Math.fma(a[j], 0.5f, 0.5f);
         }
     }
 
@@ -105,7 +111,12 @@ public final class VectorMath {
         float shift = max * scale;
         FloatVector sumV = FloatVector.zero(SPECIES);
         for (j = from; j < from + bound; j += width) {
-            FloatVector e = expNonPositive(FloatVector.fromArray(SPECIES, s, j).mul(scale).sub(shift));
+            // FloatMath.expNonPositive: (Q + u·P) / (Q − u·P) of u = x/2 clamped, P and Q of u².
+            FloatVector u = FloatVector.fromArray(SPECIES, s, j).mul(scale).sub(shift).mul(HALF).max(-CLAMP).min(CLAMP);
+            FloatVector u2 = u.mul(u);
+            FloatVector up = u.mul(P6.fma(u2, P5).fma(u2, P4).fma(u2, P3).fma(u2, P2).fma(u2, P1).fma(u2, P0));
+            FloatVector q = Q3.fma(u2, Q2).fma(u2, Q1).fma(u2, Q0);
+            FloatVector e = q.add(up).div(q.sub(up));
             e.intoArray(s, j);
             sumV = sumV.add(e);
         }

@@ -42,9 +42,13 @@ final class VectorCells {
                      float[] cell, boolean training, float[] gates, float[] aux, float[] tanhC, float[] out, float[] a) {
         int g = 4 * h;
         sum(a, g, pre, pg, bias, 0, rec, rb0);
-        VectorMath.sigmoid(a, 0, 2 * h);
-        VectorMath.tanh(a, 2 * h, 3 * h);
-        VectorMath.sigmoid(a, 3 * h, g);
+        // σ(x) = ½ + ½·tanh(x/2): one tanh loop over all four gates instead of three activation
+        // loops, fewer nodes for C2 to inline (VectorMath's note on NodeCountInliningCutoff).
+        VectorMath.halve(a, 0, 2 * h);
+        VectorMath.halve(a, 3 * h, g);
+        VectorMath.tanh(a, 0, g);
+        VectorMath.halfPlusHalf(a, 0, 2 * h);
+        VectorMath.halfPlusHalf(a, 3 * h, g);
         int c0 = g;
         int j = 0;
         for (int bound = S.loopBound(h); j < bound; j += W) {
