@@ -114,33 +114,6 @@ public final class HostRows {
         }
     }
 
-    /**
-     * Column sums of a {@code [rows, cols]} matrix as a {@code [1, cols]} array of its type, summed
-     * in double in Java: ND4J's reduction along the first dimension of a c-order matrix walks it
-     * column by column (a bias gradient of 52,400 rows took about 10 ms).
-     */
-    public static INDArray columnSums(INDArray a) {
-        return columnSums(a, null);
-    }
-
-    /** {@link #columnSums(INDArray)} reading the matrix through {@code work} (its precision; null: a new one). */
-    public static INDArray columnSums(INDArray a, HostRows work) {
-        INDArray c = NativeRows.contiguous(a);
-        int rows = (int) c.size(0);
-        int cols = (int) c.size(1);
-        HostRows values = (work != null ? work : new HostRows(c.dataType())).load(c);
-        double[] sums = new double[cols];
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            for (int j = 0; j < cols; j++) {
-                sums[j] += values.get(base + j);
-            }
-        }
-        INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(c.dataType(), new long[]{1, cols}, 'c');
-        NativeRows.write(sums, out, null);
-        return out;
-    }
-
     private void checkType(INDArray a) {
         if (a.dataType() != type) {
             throw new IllegalArgumentException("array of " + a.dataType() + " for rows of " + type);

@@ -234,6 +234,44 @@ public final class NativeRows implements AutoCloseable {
     }
 
     /**
+     * Column sums of a {@code [rows, cols]} matrix as a new {@code [1, cols]} array of its type:
+     * {@code 1ᵀ·A} through OpenBLAS's gemv, one pass over the matrix where it lies. ND4J's reduction
+     * along the first dimension of a c-order matrix walks it column by column (a bias gradient of
+     * 52,400 rows took about 10 ms); copying it to the Java heap and summing there was 2 % of an
+     * attention + BiLSTM epoch at 262 windows.
+     */
+    public static INDArray columnSums(INDArray a) {
+        if (a.rank() != 2) {
+            throw new IllegalArgumentException("columnSums takes a 2-D array, not " + a.rank() + "-D");
+        }
+        INDArray c = contiguous(a);
+        DataType type = checked(c.dataType());
+        int rows = (int) c.size(0);
+        int cols = (int) c.size(1);
+        if (rows == 0) {
+            return org.nd4j.linalg.factory.Nd4j.zeros(type, 1, cols);
+        }
+        INDArray ones = org.nd4j.linalg.factory.Nd4j.ones(type, rows);
+        INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(type, new long[]{1, cols}, 'c');
+        if (type == DataType.FLOAT) {
+            openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans, rows, cols,
+                    1f, new FloatPointer(address(c)).position(start(c)), cols,
+                    new FloatPointer(address(ones)).position(start(ones)), 1, 0f,
+                    new FloatPointer(address(out)).position(start(out)), 1);
+        } else {
+            openblas_nolapack.cblas_dgemv(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans, rows, cols,
+                    1.0, new DoublePointer(address(c)).position(start(c)), cols,
+                    new DoublePointer(address(ones)).position(start(ones)), 1, 0.0,
+                    new DoublePointer(address(out)).position(start(out)), 1);
+        }
+        OffHeap.release(ones);
+        if (c != a) {
+            OffHeap.release(c);
+        }
+        return out;
+    }
+
+    /**
      * {@code C[cOff…] = op(A[aOff…]) · op(B[bOff…]) + beta · C}, row-major, through OpenBLAS in the
      * precision {@code type} (offsets in elements; {@code a}, {@code b}, {@code c} of that type).
      */

@@ -72,4 +72,30 @@ class NativeRowsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> NativeRows.mmul(a, false, Nd4j.zeros(DataType.DOUBLE, 3, 2), false));
     }
+
+    @Test
+    void columnSumsAgreeWithDoubleSumsForEveryLayoutAndNoRows() {
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            // 3,001 rows: long enough for float accumulation to show if it were sloppy; an f-order
+            // copy and a strided column slice take the contiguous-copy route.
+            INDArray c = random(type, 'c', 3001, 7, 11).subi(0.5);
+            for (INDArray a : new INDArray[]{c, c.dup('f'), c.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 6))}) {
+                INDArray sums = NativeRows.columnSums(a);
+                assertEquals(type, sums.dataType());
+                assertEquals(1, sums.size(0));
+                assertEquals(a.size(1), sums.size(1));
+                for (int j = 0; j < a.size(1); j++) {
+                    double exact = 0;
+                    for (int r = 0; r < a.size(0); r++) {
+                        exact += a.getDouble(r, j);
+                    }
+                    assertEquals(exact, sums.getDouble(0, j), type == DataType.FLOAT ? 2e-3 : 1e-10,
+                            type + " " + a.ordering() + " column " + j);
+                }
+            }
+            INDArray none = NativeRows.columnSums(Nd4j.create(type, 0, 4));
+            assertEquals(4, none.size(1));
+            assertEquals(0.0, none.sumNumber().doubleValue(), "no rows: zero sums");
+        }
+    }
 }

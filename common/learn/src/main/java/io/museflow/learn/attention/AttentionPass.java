@@ -10,6 +10,7 @@ import io.museflow.learn.VectorMath;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -39,7 +40,7 @@ public final class AttentionPass {
     }
 
     /** The block's {@code [mb·T, d]} intermediates, each in its own kept buffer. */
-    enum Slot { Q, K, V, CONTEXT, RESIDUAL, X_HAT, INV_STD, OUT, D_S, D_R, D_CONTEXT, DQ, DK, DV, DX }
+    enum Slot { W_QKV, B_QKV, QKV, CONTEXT, RESIDUAL, X_HAT, INV_STD, OUT, D_S, D_R, D_CONTEXT, DQKV, DX }
 
     /**
      * What a layer reuses between minibatches: the kept softmax weights, per-pair scratch for each
@@ -118,25 +119,21 @@ public final class AttentionPass {
         final double[] rowMask;
         final int mb;
         final int steps;
-        final INDArray q;         // [mb·T, d]
-        final INDArray k;
-        final INDArray v;
+        final INDArray qkv;       // [mb·T, 3·d]: Q, K and V side by side
         final Buffers buffers;    // its weights: [mb·heads·T·T] softmax weights while keptWeights
         final boolean keptWeights;
         final INDArray context;   // [mb·T, d]
         final LayerNormPass.Cache norm;
         final INDArray out;
 
-        Cache(INDArray x, INDArray mask, double[] rowMask, int mb, int steps, INDArray q, INDArray k, INDArray v,
+        Cache(INDArray x, INDArray mask, double[] rowMask, int mb, int steps, INDArray qkv,
               Buffers buffers, boolean keptWeights, INDArray context, LayerNormPass.Cache norm, INDArray out) {
             this.x = x;
             this.mask = mask;
             this.rowMask = rowMask;
             this.mb = mb;
             this.steps = steps;
-            this.q = q;
-            this.k = k;
-            this.v = v;
+            this.qkv = qkv;
             this.buffers = buffers;
             this.keptWeights = keptWeights;
             this.context = context;
@@ -182,20 +179,20 @@ public final class AttentionPass {
         DataType type = NativeRows.checked(x.dataType());
         buffers.prepare(type, steps);
         long rows = (long) mb * steps;
-        INDArray q = NativeRows.mmul(x, false, p.wq(), false, 0.0, buffers.kept(Slot.Q, rows, d)).addiRowVector(p.bq());
-        INDArray k = NativeRows.mmul(x, false, p.wk(), false, 0.0, buffers.kept(Slot.K, rows, d)).addiRowVector(p.bk());
-        INDArray v = NativeRows.mmul(x, false, p.wv(), false, 0.0, buffers.kept(Slot.V, rows, d)).addiRowVector(p.bv());
+        // Q, K and V from one product with the three weights side by side: x is read once and the
+        // product is 3·d wide (three d-wide ones were 3 % of an attention + BiLSTM epoch).
+        INDArray qkv = NativeRows.mmul(x, false, stackedWeights(p, d, buffers), false, 0.0,
+                buffers.kept(Slot.QKV, rows, 3L * d)).addiRowVector(stackedBiases(p, d, buffers));
+        int ld = 3 * d;
         double[] rowMask = NativeRows.read(mask);
         INDArray context = buffers.kept(Slot.CONTEXT, rows, d);
         long pairSize = (long) steps * steps;
         Pointer kept = keepWeights ? buffers.weights.ensure((long) mb * heads * pairSize) : null;
-        Pointer qp = NativeRows.address(q);
-        Pointer kp = NativeRows.address(k);
-        Pointer vp = NativeRows.address(v);
+        Pointer qkvp = NativeRows.address(qkv);
         Pointer cp = NativeRows.address(context);
-        long q0 = NativeRows.start(q);
-        long k0 = NativeRows.start(k);
-        long v0 = NativeRows.start(v);
+        long q0 = NativeRows.start(qkv);
+        long k0 = q0 + d;
+        long v0 = q0 + 2L * d;
         long c0 = NativeRows.start(context);
         halves(mb, buffers, (from, to, scratch) -> {
             HostRows a = scratch.pair;
@@ -210,9 +207,10 @@ public final class AttentionPass {
             for (int b = from; b < to; b++) {
                 for (int h = 0; h < heads; h++) {
                     long off = (long) b * steps * d + (long) h * dh;
+                    long offQkv = (long) b * steps * ld + (long) h * dh;
                     long w0 = keepWeights ? ((long) b * heads + h) * pairSize : 0;
-                    NativeRows.gemm(type, false, true, steps, steps, dh, qp, q0 + off, d, kp, k0 + off, d, 0.0,
-                            scores, 0, steps);
+                    NativeRows.gemm(type, false, true, steps, steps, dh, qkvp, q0 + offQkv, ld, qkvp, k0 + offQkv, ld,
+                            0.0, scores, 0, steps);
                     a.load(scores, 0, (int) pairSize);
                     if (a.floats() != null) {
                         softmaxRows(a.floats(), rowMask, b * steps, steps, (float) scale);
@@ -220,8 +218,8 @@ public final class AttentionPass {
                         softmaxRows(a.doubles(), rowMask, b * steps, steps, scale);
                     }
                     a.store(weights, w0, (int) pairSize);
-                    NativeRows.gemm(type, false, false, steps, dh, steps, weights, w0, steps, vp, v0 + off, d, 0.0,
-                            cp, c0 + off, d);
+                    NativeRows.gemm(type, false, false, steps, dh, steps, weights, w0, steps, qkvp, v0 + offQkv, ld,
+                            0.0, cp, c0 + off, d);
                 }
             }
         });
@@ -231,7 +229,30 @@ public final class AttentionPass {
                 buffers.kept(Slot.INV_STD, rows, 1));
         INDArray out = LayerNormPass.scale(norm, p.gamma(), p.beta(), buffers.kept(Slot.OUT, rows, d))
                 .muliColumnVector(mask);
-        return new Cache(x, mask, rowMask, mb, steps, q, k, v, buffers, keepWeights, context, norm, out);
+        return new Cache(x, mask, rowMask, mb, steps, qkv, buffers, keepWeights, context, norm, out);
+    }
+
+    /** {@code [Wq Wk Wv]}, {@code [d, 3·d]}, in a kept buffer (the parameters lie apart, each with its bias). */
+    private static INDArray stackedWeights(AttentionParams p, int d, Buffers buffers) {
+        INDArray w = buffers.kept(Slot.W_QKV, d, 3L * d);
+        columns(w, 0, d).assign(p.wq());
+        columns(w, d, 2 * d).assign(p.wk());
+        columns(w, 2 * d, 3 * d).assign(p.wv());
+        return w;
+    }
+
+    /** {@code [bq bk bv]}, {@code [1, 3·d]}, in a kept buffer. */
+    private static INDArray stackedBiases(AttentionParams p, int d, Buffers buffers) {
+        INDArray b = buffers.kept(Slot.B_QKV, 1, 3L * d);
+        columns(b, 0, d).assign(p.bq().reshape(1, d));
+        columns(b, d, 2 * d).assign(p.bk().reshape(1, d));
+        columns(b, 2 * d, 3 * d).assign(p.bv().reshape(1, d));
+        return b;
+    }
+
+    /** Columns {@code [from, to)} of a 2-D array (a view). */
+    private static INDArray columns(INDArray a, int from, int to) {
+        return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
     }
 
     /**
@@ -415,7 +436,7 @@ public final class AttentionPass {
         int d = (int) c.x.size(1);
         int dh = d / heads;
         double scale = 1.0 / Math.sqrt(dh);
-        DataType type = c.q.dataType();
+        DataType type = c.qkv.dataType();
         Buffers buffers = c.buffers;
         long rows = (long) mb * steps;
         INDArray dS = buffers.kept(Slot.D_S, rows, d).assign(dOut).muliColumnVector(c.mask);
@@ -424,7 +445,7 @@ public final class AttentionPass {
         INDArray[] ln = LayerNormPass.backward(c.norm, dS, p.gamma(), work0, work1, buffers.kept(Slot.D_R, rows, d));
         INDArray dR = ln[0];
         INDArray dwo = NativeRows.mmul(c.context, true, dR, false);
-        INDArray dbo = HostRows.columnSums(dR, work0);
+        INDArray dbo = NativeRows.columnSums(dR);
         INDArray dContext = NativeRows.mmul(dR, false, p.wo(), true, 0.0, buffers.kept(Slot.D_CONTEXT, rows, d));
         // Softmax backward per row: dScores = A ⊙ (dA − Σ_j dA_ij·A_ij); the sum is dC_i · C_i per
         // head (Σ_j A_ij (dC_i · v_j) with C = A·V): no second [T, T] product.
@@ -441,25 +462,22 @@ public final class AttentionPass {
                 rowDot[r * heads + h] = sum;
             }
         }
-        INDArray dq = buffers.kept(Slot.DQ, rows, d);
-        INDArray dk = buffers.kept(Slot.DK, rows, d);
-        INDArray dv = buffers.kept(Slot.DV, rows, d);
+        // dQ, dK and dV side by side, as Q, K and V are: one product each for dx and the weights'
+        // gradient, one column sum for the biases'.
+        int ld = 3 * d;
+        INDArray dqkv = buffers.kept(Slot.DQKV, rows, ld);
         long pairSize = (long) steps * steps;
         Pointer weights = buffers.weights.ensure(0);
-        Pointer qp = NativeRows.address(c.q);
-        Pointer kp = NativeRows.address(c.k);
-        Pointer vp = NativeRows.address(c.v);
+        Pointer qkvp = NativeRows.address(c.qkv);
         Pointer dcp = NativeRows.address(dContext);
-        Pointer dqp = NativeRows.address(dq);
-        Pointer dkp = NativeRows.address(dk);
-        Pointer dvp = NativeRows.address(dv);
-        long q0 = NativeRows.start(c.q);
-        long k0 = NativeRows.start(c.k);
-        long v0 = NativeRows.start(c.v);
+        Pointer dqkvp = NativeRows.address(dqkv);
+        long q0 = NativeRows.start(c.qkv);
+        long k0 = q0 + d;
+        long v0 = q0 + 2L * d;
         long dc0 = NativeRows.start(dContext);
-        long dq0 = NativeRows.start(dq);
-        long dk0 = NativeRows.start(dk);
-        long dv0 = NativeRows.start(dv);
+        long dq0 = NativeRows.start(dqkv);
+        long dk0 = dq0 + d;
+        long dv0 = dq0 + 2L * d;
         halves(mb, buffers, (from, to, half) -> {
             HostRows a = half.pair;
             HostRows dA = half.pairGrad;
@@ -467,31 +485,30 @@ public final class AttentionPass {
             for (int b = from; b < to; b++) {
                 for (int h = 0; h < heads; h++) {
                     long off = (long) b * steps * d + (long) h * dh;
+                    long offQkv = (long) b * steps * ld + (long) h * dh;
                     long w0 = ((long) b * heads + h) * pairSize;
                     // dA = dC · Vᵀ, then dScores in place, then dQ = dScores·K, dK = dScoresᵀ·Q, dV = Aᵀ·dC.
-                    NativeRows.gemm(type, false, true, steps, steps, dh, dcp, dc0 + off, d, vp, v0 + off, d, 0.0,
-                            scratch, 0, steps);
+                    NativeRows.gemm(type, false, true, steps, steps, dh, dcp, dc0 + off, d, qkvp, v0 + offQkv, ld,
+                            0.0, scratch, 0, steps);
                     dA.load(scratch, 0, (int) pairSize);
                     a.load(weights, w0, (int) pairSize);
                     softmaxBackward(a, dA, rowDot, (b * steps) * heads + h, heads, steps, scale);
                     dA.store(scratch, 0, (int) pairSize);
-                    NativeRows.gemm(type, false, false, steps, dh, steps, scratch, 0, steps, kp, k0 + off, d, 0.0,
-                            dqp, dq0 + off, d);
-                    NativeRows.gemm(type, true, false, steps, dh, steps, scratch, 0, steps, qp, q0 + off, d, 0.0,
-                            dkp, dk0 + off, d);
+                    NativeRows.gemm(type, false, false, steps, dh, steps, scratch, 0, steps, qkvp, k0 + offQkv, ld,
+                            0.0, dqkvp, dq0 + offQkv, ld);
+                    NativeRows.gemm(type, true, false, steps, dh, steps, scratch, 0, steps, qkvp, q0 + offQkv, ld,
+                            0.0, dqkvp, dk0 + offQkv, ld);
                     NativeRows.gemm(type, true, false, steps, dh, steps, weights, w0, steps, dcp, dc0 + off, d, 0.0,
-                            dvp, dv0 + off, d);
+                            dqkvp, dv0 + offQkv, ld);
                 }
             }
         });
-        // dx = dR + dQ·Wqᵀ + dK·Wkᵀ + dV·Wvᵀ, accumulated in place by the products.
+        // dx = dR + [dQ dK dV]·[Wq Wk Wv]ᵀ, accumulated in place by the product.
         INDArray dx = buffers.kept(Slot.DX, rows, d).assign(dR);
-        NativeRows.mmul(dq, false, p.wq(), true, 1.0, dx);
-        NativeRows.mmul(dk, false, p.wk(), true, 1.0, dx);
-        NativeRows.mmul(dv, false, p.wv(), true, 1.0, dx);
-        Gradients g = new Gradients(dx, NativeRows.mmul(c.x, true, dq, false), HostRows.columnSums(dq, work0),
-                NativeRows.mmul(c.x, true, dk, false), HostRows.columnSums(dk, work0),
-                NativeRows.mmul(c.x, true, dv, false), HostRows.columnSums(dv, work0), dwo, dbo, ln[1], ln[2]);
-        return g;
+        NativeRows.mmul(dqkv, false, stackedWeights(p, d, buffers), true, 1.0, dx);
+        INDArray dw = NativeRows.mmul(c.x, true, dqkv, false);
+        INDArray db = NativeRows.columnSums(dqkv);
+        return new Gradients(dx, columns(dw, 0, d), columns(db, 0, d), columns(dw, d, 2 * d), columns(db, d, 2 * d),
+                columns(dw, 2 * d, 3 * d), columns(db, 2 * d, 3 * d), dwo, dbo, ln[1], ln[2]);
     }
 }

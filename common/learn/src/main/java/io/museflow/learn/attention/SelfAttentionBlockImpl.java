@@ -4,9 +4,9 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import io.museflow.learn.layers.ExplicitBackpropLayer;
-import io.museflow.learn.HostRows;
 import io.museflow.learn.KeptArrays;
 import io.museflow.learn.layers.FrameProducts;
+import io.museflow.learn.NativeRows;
 import io.museflow.learn.OffHeap;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -97,7 +97,7 @@ public class SelfAttentionBlockImpl extends ExplicitBackpropLayer<SelfAttentionB
                 putGradient(gradient, "Wp", dwp);
                 OffHeap.release(dwp);
                 if (layerConf().isProjectionBias()) {
-                    putGradient(gradient, "bp", HostRows.columnSums(dx));
+                    putGradient(gradient, "bp", NativeRows.columnSums(dx));
                 }
                 dIn = FrameProducts.inputGradientFrames(dx, params.get("Wp"), (int) mb,
                         FrameProducts.RowOrder.SEQUENCE_MAJOR, rows.get(Slot.INPUT_GRADIENT, dataType, input.shape()));

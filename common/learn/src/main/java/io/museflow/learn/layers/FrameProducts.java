@@ -1,6 +1,5 @@
 package io.museflow.learn.layers;
 
-import io.museflow.learn.HostRows;
 import io.museflow.learn.NativeRows;
 import io.museflow.learn.OffHeap;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
@@ -174,7 +173,7 @@ public final class FrameProducts {
         weightView.assign(dw);
         OffHeap.release(dw);
         if (biasView != null) {
-            INDArray db = HostRows.columnSums(delta);
+            INDArray db = NativeRows.columnSums(delta);
             biasView.assign(db.reshape(biasView.shape()));
             OffHeap.release(db);
         }
