@@ -22,8 +22,13 @@ from torch import nn
 torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
 
 
-def masked_ccc_loss(pred, gold, mask, per_sequence):
-    """1 - CCC per target over unmasked frames; pred, gold, mask: [batch, T, targets] (mask 0/1)."""
+def masked_ccc_loss(pred, gold, mask, reduction):
+    """1 - CCC per target over unmasked frames; pred, gold, mask: [batch, T, targets] (mask 0/1);
+    reduction: sequence (a CCC per sequence, averaged), batch (one over the flattened minibatch) or
+    both (the mean of those two losses)."""
+    if reduction == "both":
+        return 0.5 * (masked_ccc_loss(pred, gold, mask, "sequence") + masked_ccc_loss(pred, gold, mask, "batch"))
+    per_sequence = reduction == "sequence"
     losses = []
     for j in range(pred.shape[2]):
         p, y, m = pred[:, :, j], gold[:, :, j], mask[:, :, j]
@@ -190,7 +195,6 @@ def main(folder, seed):
     best_watch, since_watch = float("inf"), 0
     best_score, best_epoch, since_best, best_ccc = -float("inf"), 0, 0, None
     best_state = {k: v.clone() for k, v in net.state_dict().items()}
-    per_seq = s["ccc_reduction"] == "sequence"
     start = time.perf_counter()
     epoch = 0
     while epoch < s["max_epochs"] and since_best < s["stop_patience"]:
@@ -204,7 +208,7 @@ def main(folder, seed):
             opt.zero_grad()
             pred = net(xb, lb)
             if s["loss"] == "ccc":
-                loss = masked_ccc_loss(pred, yb, mb, per_seq)
+                loss = masked_ccc_loss(pred, yb, mb, s["ccc_reduction"])
             else:
                 loss = masked_mean_loss(pred, yb, mb, s["loss"])
             loss.backward()

@@ -68,7 +68,7 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
                 s.number("learning-rate", 1e-7, 1), (int) s.integer("batch-size", 1, 65536),
                 (int) s.integer("max-epochs", 1, 10000), s.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE),
                 s.bool("segment-id"), (int) s.integer("re-epochs", 1, 10000), (int) s.integer("re-hidden", 0, 4096),
-                new NetworkOptions(CccReduction.valueOf(s.choice("ccc-reduction", "sequence", "batch").toUpperCase(Locale.ROOT)),
+                new NetworkOptions(CccReduction.valueOf(s.choice("ccc-reduction", "sequence", "batch", "both").toUpperCase(Locale.ROOT)),
                         (int) s.integer("head", 0, 4096), s.bool("projection-bias"),
                         InitScheme.valueOf(s.choice("init", "torch", "xavier").toUpperCase(Locale.ROOT))),
                 Plateau.valueOf(s.choice("plateau", "devel-ccc", "train-loss").replace('-', '_').toUpperCase(Locale.ROOT)),

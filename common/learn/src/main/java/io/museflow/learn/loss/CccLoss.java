@@ -6,7 +6,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * {@code 1 − CCC} per target over the unmasked frames, averaged over the targets, with its analytic
  * gradient. With {@link CccReduction#BATCH} one CCC covers all frames of the minibatch; with
- * {@link CccReduction#SEQUENCE} each sequence gets its own CCC and the loss is 1 − their mean.
+ * {@link CccReduction#SEQUENCE} each sequence gets its own CCC and the loss is 1 − their mean; with
+ * {@link CccReduction#BOTH} the loss is the mean of those two losses.
  *
  * <p>Per group of frames (the minibatch, or one sequence) with n unmasked frames, deviations
  * {@code a = p − p̄}, {@code b = y − ȳ}, N = 2·Σab/n and D = Σa²/n + Σb²/n + (p̄ − ȳ)²: CCC = N/D and
@@ -48,20 +49,35 @@ public class CccLoss extends MaskedFrameLoss {
 
     @Override
     protected double score(INDArray output, INDArray labels, INDArray mask) {
-        return compute(output, labels, mask, null);
+        int rows = (int) output.size(0);
+        return switch (reduction) {
+            case BATCH -> compute(output, labels, mask, null, 1);
+            case SEQUENCE -> compute(output, labels, mask, null, sequenceGroups(rows));
+            case BOTH -> 0.5 * (compute(output, labels, mask, null, sequenceGroups(rows))
+                    + compute(output, labels, mask, null, 1));
+        };
     }
 
     @Override
     protected INDArray gradient(INDArray output, INDArray labels, INDArray mask) {
+        int rows = (int) output.size(0);
         double[] grad = new double[(int) output.length()];
-        compute(output, labels, mask, grad);
+        switch (reduction) {
+            case BATCH -> compute(output, labels, mask, grad, 1);
+            case SEQUENCE -> compute(output, labels, mask, grad, sequenceGroups(rows));
+            case BOTH -> {
+                compute(output, labels, mask, grad, sequenceGroups(rows));
+                double[] batch = new double[grad.length];
+                compute(output, labels, mask, batch, 1);
+                for (int i = 0; i < grad.length; i++) {
+                    grad[i] = 0.5 * (grad[i] + batch[i]);
+                }
+            }
+        }
         return Nd4j.create(grad, output.shape(), 'c').castTo(output.dataType());
     }
 
-    private int groups(long rows) {
-        if (reduction == CccReduction.BATCH) {
-            return 1;
-        }
+    private int sequenceGroups(long rows) {
         if (sequences <= 0 || rows % sequences != 0) {
             throw new IllegalStateException("a per-sequence CCC needs the minibatch's sequence count (" + sequences
                     + " for " + rows + " rows): use it in a FrameOutputLayer");
@@ -69,11 +85,13 @@ public class CccLoss extends MaskedFrameLoss {
         return sequences;
     }
 
-    /** Returns the loss and, when {@code grad} is given, fills it (rows × targets, c order) with dLoss/dOutput. */
-    private double compute(INDArray output, INDArray labels, INDArray mask, double[] grad) {
+    /**
+     * Returns 1 − the mean CCC over {@code groups} interleaved groups of rows and, when {@code grad}
+     * is given, fills it (rows × targets, c order) with dLoss/dOutput.
+     */
+    private double compute(INDArray output, INDArray labels, INDArray mask, double[] grad, int groups) {
         int rows = (int) output.size(0);
         int targets = (int) output.size(1);
-        int groups = groups(rows);
         double loss = 0;
         int usedTargets = 0;
         double[][] perTarget = new double[targets][];
@@ -178,6 +196,10 @@ public class CccLoss extends MaskedFrameLoss {
 
     @Override
     public String name() {
-        return reduction == CccReduction.BATCH ? "ccc" : "ccc-per-sequence";
+        return switch (reduction) {
+            case BATCH -> "ccc";
+            case SEQUENCE -> "ccc-per-sequence";
+            case BOTH -> "ccc-per-sequence-and-batch";
+        };
     }
 }

@@ -9,5 +9,10 @@ public enum CccReduction {
     /** One CCC per sequence of the minibatch, averaged over the sequences (Sun et al.'s public PyTorch code). */
     SEQUENCE,
     /** One CCC over all frames of the minibatch flattened (the MuSe 2020 TensorFlow baseline). */
-    BATCH
+    BATCH,
+    /**
+     * The mean of the two losses: each window's ups and downs and the level across windows. (Neither
+     * paper; on the parity benchmark the per-sequence CCC won arousal and the batch CCC valence.)
+     */
+    BOTH
 }

@@ -66,6 +66,32 @@ class PerSequenceCccTest {
     }
 
     @Test
+    void bothIsTheMeanOfThePerSequenceAndTheBatchLossAndItsGradientChecks() {
+        // The minibatch of the first test: per-sequence loss 1 − (4/11 − 1)/2. One CCC over all six
+        // frames: deviations of p (mean 3) −1, −2, 1, −1, 3, 0 and of y (mean 2) −1, 1, 0, 0, 1, −1,
+        // so Σab = 2, Σa² = 16, Σb² = 4 and CCC = (2·2/6) / (16/6 + 4/6 + (3 − 2)²) = 2/13.
+        INDArray p = column(2, 1, 4, 2, 6, 3);
+        INDArray y = column(1, 3, 2, 2, 3, 1);
+        double expected = 0.5 * (1 - (4.0 / 11 - 1) / 2) + 0.5 * (1 - 2.0 / 13);
+        CccLoss both = new CccLoss(CccReduction.BOTH);
+        both.sequencesInBatch(2);
+        assertEquals(expected, both.computeScore(y, p, IDENTITY, null, false), 1e-12);
+
+        int sequences = 3;
+        int steps = 5;
+        INDArray pre = Nd4j.rand(DataType.DOUBLE, sequences * steps, 2).subi(0.5);
+        INDArray labels = Nd4j.rand(DataType.DOUBLE, sequences * steps, 2).subi(0.5);
+        INDArray mask = Nd4j.ones(DataType.DOUBLE, sequences * steps, 1);
+        mask.putScalar(4 * sequences + 2, 0, 0.0); // sequence 2 is 4 frames long
+        CccLoss loss = new CccLoss(CccReduction.BOTH);
+        loss.sequencesInBatch(sequences);
+        GradientChecks.assertGradient(loss.computeGradient(labels, pre, IDENTITY, mask), pre,
+                () -> loss.computeScore(labels, pre, IDENTITY, mask, false), 1e-5, "ccc per sequence and batch");
+        assertEquals(0.0, loss.computeGradient(labels, pre, IDENTITY, mask).getDouble(4 * sequences + 2, 1),
+                "a padded frame gets no gradient");
+    }
+
+    @Test
     void withoutTheSequenceCountItRefusesRatherThanGuesses() {
         CccLoss loss = new CccLoss(CccReduction.SEQUENCE);
         assertThrows(IllegalStateException.class,
