@@ -222,7 +222,7 @@ class TrialJobTest {
         }
         assertEquals(at, dx.getKey()[0]);
         String json = Files.readString(out.resolve("trial.json"));
-        assertTrue(json.contains("\"ccc_reduction\" : \"sequence\"") && json.contains("\"inputs\" : 5"), json);
+        assertTrue(json.contains("\"ccc_reduction\" : \"both\"") && json.contains("\"inputs\" : 5"), json);
         TrialExport.run(SparkTestSession.get(), spec, out); // an earlier export is replaced
         Files.writeString(dir.resolve("not-an-export"), "x");
         assertThrows(InputDataException.class, () -> TrialExport.run(SparkTestSession.get(), spec,
