@@ -6,9 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link FloatMath}'s tanh, logistic and exp on whole SIMD registers (the Vector API), over array
- * ranges, and the softmax row built on them. The same rational approximations, evaluated with fused multiply-adds,
- * so results agree with {@link FloatMath} to a few float ulps, not bit for bit. Load this class only
- * when {@link Simd#ENABLED} (it names incubator types).
+ * ranges, and the softmax row built on them. The same rational approximations, evaluated with
+ * fused multiply-adds, so results agree with {@link FloatMath} to a few float ulps, not bit for bit.
+ * Load this class only when {@link Simd#ENABLED} (it names incubator types).
  *
  * <p>The register width is the machine's preferred one (512 bits with AVX-512, 256 with AVX2): a
  * loop of 64 floats is then four or eight vector iterations with no scalar pre- and post-loop,
@@ -43,7 +43,10 @@ public final class VectorMath {
     private static final FloatVector Q0 = FloatVector.broadcast(SPECIES, FloatMath.Q0);
     private static final FloatVector HALF = FloatVector.broadcast(SPECIES, 0.5f);
 
-    /** {@code a[from, to)} replaced by its tanh, {@code x·P(x²)/Q(x²)} of x clamped to ±{@link FloatMath#TANH_CLAMP}. */
+    /**
+     * {@code a[from, to)} replaced by its tanh, {@code x·P(x²)/Q(x²)} of x clamped to
+     * ±{@link FloatMath#TANH_CLAMP}.
+     */
     public static void tanh(float[] a, int from, int to) {
         int j = from;
         for (int bound = from + SPECIES.loopBound(to - from); j < bound; j += SPECIES.length()) {

@@ -49,32 +49,34 @@ public class CccLoss extends MaskedFrameLoss {
 
     @Override
     protected double score(INDArray output, INDArray labels, INDArray mask) {
-        int rows = (int) output.size(0);
-        return switch (reduction) {
-            case BATCH -> compute(output, labels, mask, null, 1);
-            case SEQUENCE -> compute(output, labels, mask, null, sequenceGroups(rows));
-            case BOTH -> 0.5 * (compute(output, labels, mask, null, sequenceGroups(rows))
-                    + compute(output, labels, mask, null, 1));
-        };
+        return reduced(output, labels, mask, null);
     }
 
     @Override
     protected INDArray gradient(INDArray output, INDArray labels, INDArray mask) {
-        int rows = (int) output.size(0);
         double[] grad = new double[(int) output.length()];
-        switch (reduction) {
-            case BATCH -> compute(output, labels, mask, grad, 1);
-            case SEQUENCE -> compute(output, labels, mask, grad, sequenceGroups(rows));
-            case BOTH -> {
-                compute(output, labels, mask, grad, sequenceGroups(rows));
-                double[] batch = new double[grad.length];
-                compute(output, labels, mask, batch, 1);
-                for (int i = 0; i < grad.length; i++) {
-                    grad[i] = 0.5 * (grad[i] + batch[i]);
-                }
+        reduced(output, labels, mask, grad);
+        return Nd4j.create(grad, output.shape(), 'c').castTo(output.dataType());
+    }
+
+    /** The loss of this reduction and, when {@code grad} is given, its gradient (see {@link #compute}). */
+    private double reduced(INDArray output, INDArray labels, INDArray mask, double[] grad) {
+        if (reduction == CccReduction.BATCH) {
+            return compute(output, labels, mask, grad, 1);
+        }
+        int sequences = sequenceGroups(output.size(0));
+        if (reduction == CccReduction.SEQUENCE) {
+            return compute(output, labels, mask, grad, sequences);
+        }
+        double[] batchGrad = grad == null ? null : new double[grad.length];
+        double loss = 0.5 * (compute(output, labels, mask, grad, sequences)
+                + compute(output, labels, mask, batchGrad, 1));
+        if (grad != null) {
+            for (int i = 0; i < grad.length; i++) {
+                grad[i] = 0.5 * (grad[i] + batchGrad[i]);
             }
         }
-        return Nd4j.create(grad, output.shape(), 'c').castTo(output.dataType());
+        return loss;
     }
 
     private int sequenceGroups(long rows) {
