@@ -1,19 +1,24 @@
 package io.museflow.metrics;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The numbers reported for one target on one partition: the evaluation CCC over the concatenation
  * of all its videos (the table number, never a per-video average), Pearson and RMSE over the same
- * concatenation, and the per-video CCCs for inspection.
+ * concatenation, the per-video CCCs for inspection, and a bootstrap interval of the CCC over
+ * videos ({@link VideoBootstrap}): with ten devel videos a difference of a few hundredths is noise.
  */
-public record Scores(double ccc, double pearson, double rmse, long frames, Map<String, Double> perVideoCcc) {
+public record Scores(double ccc, double pearson, double rmse, long frames, Map<String, Double> perVideoCcc,
+                     VideoBootstrap.Interval cccInterval) {
 
     /** Accumulates videos one at a time. */
     public static final class Builder {
         private final PairMoments all = new PairMoments();
         private final Map<String, Double> perVideo = new LinkedHashMap<>();
+        private final List<PairMoments> videos = new ArrayList<>();
 
         public Builder add(String video, float[] predictions, float[] gold, boolean[] mask) {
             PairMoments v = new PairMoments().addAll(predictions, gold, mask);
@@ -21,7 +26,8 @@ public record Scores(double ccc, double pearson, double rmse, long frames, Map<S
                 throw new IllegalArgumentException("video " + video + " added twice");
             }
             perVideo.put(video, v.ccc());
-            all.merge(v);
+            videos.add(v);
+            all.merge(new PairMoments().merge(v));
             return this;
         }
 
@@ -29,7 +35,7 @@ public record Scores(double ccc, double pearson, double rmse, long frames, Map<S
             // In the order the videos came: Map.copyOf iterates in an order salted per JVM, which made
             // the mean of the per-video CCCs differ in its last bit from one run to the next.
             return new Scores(all.ccc(), all.pearson(), all.rmse(), all.count(),
-                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(perVideo)));
+                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(perVideo)), VideoBootstrap.ccc(videos));
         }
     }
 

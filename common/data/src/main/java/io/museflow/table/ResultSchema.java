@@ -83,7 +83,10 @@ public final class ResultSchema {
         c.add(optional("seed", LONG));
         c.add(optional("max_epochs", INT));
         c.add(optional("devel_ccc", DOUBLE));
-        for (String metric : List.of("devel_ccc", "devel_pearson", "devel_rmse", "devel_ccc_per_video", "train_ccc")) {
+        // test_ccc: only where the package has test labels; reported, never used to select anything.
+        c.add(optional("test_ccc", DOUBLE));
+        for (String metric : List.of("devel_ccc", "devel_ccc_ci_low", "devel_ccc_ci_high", "devel_pearson", "devel_rmse",
+                "devel_ccc_per_video", "train_ccc", "test_ccc", "test_ccc_ci_low", "test_ccc_ci_high")) {
             for (Target t : Target.values()) {
                 c.add(optional(metric + "_" + t.key(), DOUBLE));
             }

@@ -85,12 +85,16 @@ public final class TrialsTable {
         r.set(ResultSchema.STATUS, TrialStatus.OK.key());
         List<Target> targets = run.targets();
         double mean = 0;
+        double testMean = 0;
+        int testTargets = 0;
         for (int c = 0; c < targets.size(); c++) {
             String t = targets.get(c).key();
             double ccc = run.result().bestDevelCcc()[c];
             mean += ccc / targets.size();
             r.set("devel_ccc_" + t, ccc);
             Scores devel = run.devel()[c];
+            r.set("devel_ccc_ci_low_" + t, devel.cccInterval().low());
+            r.set("devel_ccc_ci_high_" + t, devel.cccInterval().high());
             r.set("devel_pearson_" + t, devel.pearson());
             r.set("devel_rmse_" + t, devel.rmse());
             r.set("devel_ccc_per_video_" + t, devel.meanPerVideoCcc());
@@ -98,8 +102,19 @@ public final class TrialsTable {
             if (train != null) {
                 r.set("train_ccc_" + t, train[c].ccc());
             }
+            Scores[] test = run.scores().get(Partition.TEST);
+            if (test != null && test[c].frames() > 0) {
+                r.set("test_ccc_" + t, test[c].ccc());
+                r.set("test_ccc_ci_low_" + t, test[c].cccInterval().low());
+                r.set("test_ccc_ci_high_" + t, test[c].cccInterval().high());
+                testMean += test[c].ccc() / targets.size();
+                testTargets++;
+            }
         }
         r.set("devel_ccc", mean);
+        if (testTargets == targets.size()) {
+            r.set("test_ccc", testMean);
+        }
         r.set("best_epoch", run.result().bestEpoch());
         r.set("epochs_run", run.result().epochsRun());
     }

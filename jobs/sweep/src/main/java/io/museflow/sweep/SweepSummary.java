@@ -27,10 +27,12 @@ final class SweepSummary {
     }
 
     /**
-     * {@code summary/best}: the best trial by devel CCC per (targets, feature sets, model);
+     * {@code summary/best}: the best trial by devel CCC per (targets, feature sets, model), with its
+     * bootstrap interval per target and, where the package has test labels, its test CCC;
      * {@code summary/seeds}: trials that differ only in their seed, aggregated (count, mean, standard
-     * deviation and best devel CCC, and the best trial). Both over every trial row in the folder,
-     * replaced as a whole.
+     * deviation and best devel CCC, the best trial, test CCC mean and standard deviation). Both over
+     * every trial row in the folder, replaced as a whole. Every choice is made on devel CCC; test
+     * columns are only reported.
      */
     static void write(SparkSession spark, Path out, Configuration conf) throws IOException {
         Dataset<Row> ok = spark.read().parquet(new Path(out, SweepLayout.TRIALS).toString()).where("status = 'ok'");
@@ -38,12 +40,15 @@ final class SweepSummary {
                         .orderBy(col("devel_ccc").desc(), col("trial_id"))))
                 .where("rank = 1").drop("rank")
                 .select("targets", "feature_sets", "model", "devel_ccc", "devel_ccc_arousal", "devel_ccc_valence",
-                        "train_ccc_arousal", "train_ccc_valence", "trial_id", "name", "seed", "best_epoch")
+                        "train_ccc_arousal", "train_ccc_valence", "trial_id", "name", "seed", "best_epoch",
+                        "devel_ccc_ci_low_arousal", "devel_ccc_ci_high_arousal", "devel_ccc_ci_low_valence",
+                        "devel_ccc_ci_high_valence", "test_ccc", "test_ccc_arousal", "test_ccc_valence")
                 .orderBy(col("targets"), col("devel_ccc").desc());
         Dataset<Row> seeds = ok.withColumn("configuration", regexp_replace(col("name"), " seed-?[0-9]+$", ""))
                 .groupBy("group_id", "targets", "feature_sets", "model", "configuration")
                 .agg(count("*").as("seeds"), avg("devel_ccc").as("devel_ccc_mean"),
                         stddev_samp("devel_ccc").as("devel_ccc_std"), max("devel_ccc").as("devel_ccc_best"),
+                        avg("test_ccc").as("test_ccc_mean"), stddev_samp("test_ccc").as("test_ccc_std"),
                         expr("max_by(trial_id, devel_ccc)").as("best_trial_id"))
                 .orderBy(col("targets"), col("devel_ccc_mean").desc());
         AtomicFiles.commitReplacing(new Path(out, SweepLayout.SUMMARY), conf, tmp -> {
@@ -53,8 +58,15 @@ final class SweepSummary {
         List<Row> top = best.limit(12).collectAsList();
         System.err.println("best devel CCC per target, feature sets and model:");
         for (Row r : top) {
-            System.err.printf("  %-16s %-24s %-8s %.4f  %s%n", r.getString(0), r.getString(1), r.getString(2),
-                    r.getDouble(3), r.getString(9));
+            String target = r.getString(0);
+            // A single target's 95 % bootstrap interval over devel videos; none for a joint model's mean.
+            String ci = target.contains("+") || r.isNullAt(r.fieldIndex("devel_ccc_ci_low_" + target)) ? ""
+                    : String.format(" [%.3f, %.3f]", r.getDouble(r.fieldIndex("devel_ccc_ci_low_" + target)),
+                    r.getDouble(r.fieldIndex("devel_ccc_ci_high_" + target)));
+            String test = r.isNullAt(r.fieldIndex("test_ccc")) ? "" : String.format("  test %.4f", r.getDouble(
+                    r.fieldIndex("test_ccc")));
+            System.err.printf("  %-16s %-24s %-8s %.4f%s%s  %s%n", target, r.getString(1), r.getString(2),
+                    r.getDouble(3), ci, test, r.getString(9));
         }
     }
 }

@@ -86,7 +86,10 @@ class SweepJobTest {
         Dataset<Row> good = trials.where("status = 'ok'");
         assertEquals(4, good.where("devel_ccc_arousal IS NOT NULL AND train_ccc_arousal IS NOT NULL AND "
                 + "devel_ccc_valence IS NULL AND epochs_run = 2 AND data_fingerprint IS NOT NULL AND code_version "
-                + "IS NOT NULL AND config LIKE '%hidden%'").count());
+                + "IS NOT NULL AND config LIKE '%hidden%' AND devel_ccc_ci_low_arousal <= devel_ccc_arousal AND "
+                + "devel_ccc_arousal <= devel_ccc_ci_high_arousal").count());
+        assertEquals(0, trials.where("test_ccc IS NOT NULL OR test_ccc_arousal IS NOT NULL").count(),
+                "no test CCC where the package has no test labels");
         // Files of successful trials only, one per trial and table.
         List<String> ok = good.select("trial_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream()
                 .sorted().toList();
