@@ -27,6 +27,7 @@ public final class ResultSchema {
     public static final String TARGET = "target";
     public static final String PREDICTION = "prediction";
     public static final String LABEL = "label";
+    public static final String TIMESTAMP = "timestamp";
 
     /**
      * One row per trial: every hyperparameter, the outcome (status, error, metrics per target,
@@ -36,11 +37,14 @@ public final class ResultSchema {
      */
     public static final TableSchema TRIALS = trials();
 
-    /** Whole-video predictions of every partition, long form: one row per frame and target. */
+    /**
+     * Whole-video predictions of every partition, long form: one row per frame and target, with the
+     * frame's label timestamp in ms (empty in files written before it existed).
+     */
     public static final TableSchema PREDICTIONS = new TableSchema("predictions", List.of(
             required(TRIAL_ID, STRING), required(VIDEO, STRING), required(PARTITION, STRING),
             required(FRAME, INT), required(TARGET, STRING), required(PREDICTION, FLOAT),
-            optional(LABEL, FLOAT)));
+            optional(LABEL, FLOAT), optional(TIMESTAMP, LONG)));
 
     /** The learning curve: one row per epoch. */
     public static final TableSchema EPOCHS = new TableSchema("epochs", List.of(

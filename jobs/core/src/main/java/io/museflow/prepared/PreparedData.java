@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import static io.museflow.table.PreparedSchema.FRAME;
 import static io.museflow.table.PreparedSchema.PARTITION;
 import static io.museflow.table.PreparedSchema.SEGMENT_ID;
+import static io.museflow.table.PreparedSchema.TIMESTAMP;
 import static io.museflow.table.PreparedSchema.VALUES;
 import static io.museflow.table.PreparedSchema.VIDEO;
 
@@ -36,9 +37,12 @@ import static io.museflow.table.PreparedSchema.VIDEO;
  * ({@link io.museflow.table.PreparedSchema}), which the prepare job's writer uses too.
  */
 public final class PreparedData {
-    /** One video of a partition: {@code frames} label frames; per set {@code frames × width} values. */
-    public record Video(String id, Partition partition, int frames, float[] arousal, float[] valence, int[] segmentIds,
-                        Map<String, float[]> sets) {
+    /**
+     * One video of a partition: {@code frames} label frames at {@code timestampsMs} (the timeline
+     * prepare derived); per set {@code frames × width} values.
+     */
+    public record Video(String id, Partition partition, int frames, long[] timestampsMs, float[] arousal, float[] valence,
+                        int[] segmentIds, Map<String, float[]> sets) {
     }
 
     private final String root;
@@ -76,6 +80,16 @@ public final class PreparedData {
 
     public String fingerprint() {
         return manifest.path("data_fingerprint").asText();
+    }
+
+    /** The package layout prepare read: muse2020 or muse2021. */
+    public String layout() {
+        return manifest.path("layout").asText();
+    }
+
+    /** Milliseconds between label frames. */
+    public long labelPeriodMs() {
+        return manifest.path("label_period_ms").asLong();
     }
 
     public int windowSize() {
@@ -143,7 +157,7 @@ public final class PreparedData {
                             + " video " + video);
                 }
             }
-            out.add(new Video(video, partition, b.frames(), b.arousal(), b.valence(), b.segments(), v));
+            out.add(new Video(video, partition, b.frames(), b.timestamps(), b.arousal(), b.valence(), b.segments(), v));
         });
         return out;
     }
@@ -188,6 +202,17 @@ public final class PreparedData {
                     out[frame] = g.getFloat(name, 0);
                 }
             });
+            return out;
+        }
+
+        long[] timestamps() {
+            long[] out = new long[frames()];
+            if (rows.size() != out.length) {
+                throw new InputDataException("labels of video " + rows.firstEntry().getValue().getString(VIDEO, 0)
+                        + " skip frames (" + rows.size() + " rows for " + out.length
+                        + " frames): the data set is inconsistent; prepare it again");
+            }
+            rows.forEach((frame, g) -> out[frame] = g.getLong(TIMESTAMP, 0));
             return out;
         }
 

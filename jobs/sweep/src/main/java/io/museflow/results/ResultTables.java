@@ -41,12 +41,18 @@ public final class ResultTables {
                 Map<String, float[]> byVideo = run.predictions().get(e.getKey());
                 for (Sequence v : e.getValue()) {
                     float[] p = byVideo.get(v.id());
+                    long[] ts = run.timestamps().get(v.id());
+                    if (ts == null || ts.length != v.frames()) {
+                        throw new IllegalStateException("video " + v.id() + " has " + v.frames() + " frames and "
+                                + (ts == null ? "no" : ts.length) + " timestamps");
+                    }
                     for (int t = 0; t < v.frames(); t++) {
                         for (int c = 0; c < k; c++) {
                             Group g = rows.newGroup().append(ResultSchema.TRIAL_ID, trialId)
                                     .append(ResultSchema.VIDEO, v.id()).append(ResultSchema.PARTITION, e.getKey().id())
                                     .append(ResultSchema.FRAME, t).append(ResultSchema.TARGET, targets.get(c).key())
-                                    .append(ResultSchema.PREDICTION, p[t * k + c]);
+                                    .append(ResultSchema.PREDICTION, p[t * k + c])
+                                    .append(ResultSchema.TIMESTAMP, ts[t]);
                             float y = v.labels()[t * k + c];
                             if (!Float.isNaN(y)) {
                                 g.append(ResultSchema.LABEL, y);

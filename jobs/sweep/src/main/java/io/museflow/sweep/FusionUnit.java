@@ -150,7 +150,7 @@ public record FusionUnit(Target target, List<String> sets, List<String> sources,
                 DataType.FLOAT);
         Trainer.Result result = Trainer.fit(net, Sequence.windows(videos.get(Partition.TRAIN), windower), videos.get(Partition.DEVEL),
                 TrainConfig.papers(f.learningRate(), f.batchSize(), seed).withMaxEpochs(f.maxEpochs()), epochs);
-        return TrialRun.of(List.of(target), videos, net, result, fingerprint);
+        return TrialRun.of(List.of(target), videos, TrialData.timestamps(raw), net, result, fingerprint);
     }
 
     /** A source trial's predictions for {@link #target}, per video, frame by frame. */

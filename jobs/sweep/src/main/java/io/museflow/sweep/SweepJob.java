@@ -51,7 +51,7 @@ public final class SweepJob {
     }
 
     /** What one run of the sweep did. */
-    record Report(int total, int skipped, int trained, int failed, double trialSeconds, double seconds, String best) {
+    public record Report(int total, int skipped, int trained, int failed, double trialSeconds, double seconds, String best) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -130,7 +130,7 @@ public final class SweepJob {
         }
     }
 
-    static Report run(SparkSession spark, SweepGrid grid) throws Exception {
+    public static Report run(SparkSession spark, SweepGrid grid) throws Exception {
         Console log = new Console("sweep");
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = spark.sparkContext().hadoopConfiguration();

@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * frame by frame: early fusion; then one reconstruction-error column per {@code re:<set>}; then the
  * segment id if asked), and the train videos cut into the data set's windows.
  */
-public record TrialData(int inputs, List<Sequence> trainWindows, Map<Partition, List<Sequence>> videos, String dataFingerprint) {
+public record TrialData(int inputs, List<Sequence> trainWindows, Map<Partition, List<Sequence>> videos,
+                        Map<String, long[]> timestamps, String dataFingerprint) {
     /** The partitions a trial reads, in the order it reports them. */
     public static final List<Partition> PARTITIONS = List.of(Partition.TRAIN, Partition.DEVEL, Partition.TEST);
 
@@ -55,7 +56,15 @@ public record TrialData(int inputs, List<Sequence> trainWindows, Map<Partition, 
         int inputs = spec.plainSets().stream().mapToInt(data::width).sum() + re.size() + (spec.segmentId() ? 1 : 0);
         Map<Partition, List<Sequence>> videos = new LinkedHashMap<>();
         raw.forEach((p, vs) -> videos.put(p, vs.stream().map(v -> sequence(spec, v, inputs, data, re)).toList()));
-        return new TrialData(inputs, Sequence.windows(videos.get(Partition.TRAIN), windower), videos, data.fingerprint());
+        return new TrialData(inputs, Sequence.windows(videos.get(Partition.TRAIN), windower), videos, timestamps(raw),
+                data.fingerprint());
+    }
+
+    /** Each video's label timestamps (ms), by video id: the timeline predictions are reported on. */
+    public static Map<String, long[]> timestamps(Map<Partition, List<PreparedData.Video>> raw) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        raw.values().forEach(vs -> vs.forEach(v -> out.put(v.id(), v.timestampsMs())));
+        return out;
     }
 
     private static Sequence sequence(TrialSpec spec, PreparedData.Video v, int inputs, PreparedData data,

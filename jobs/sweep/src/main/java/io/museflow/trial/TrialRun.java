@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * the prepared set, train with the papers' schedule), or by {@link #of} for any network trained on
  * given sequences (late fusion). Shared by the single-trial command and the sweep's tasks.
  */
-public record TrialRun(List<Target> targets, Map<Partition, List<Sequence>> videos, MultiLayerNetwork net, Trainer.Result result,
-                Map<Partition, Scores[]> scores, Map<Partition, Map<String, float[]>> predictions, String dataFingerprint) {
+public record TrialRun(List<Target> targets, Map<Partition, List<Sequence>> videos, Map<String, long[]> timestamps,
+                       MultiLayerNetwork net, Trainer.Result result, Map<Partition, Scores[]> scores,
+                       Map<Partition, Map<String, float[]>> predictions, String dataFingerprint) {
 
     /** Scores per target on devel. */
     public Scores[] devel() {
@@ -36,12 +37,15 @@ public record TrialRun(List<Target> targets, Map<Partition, List<Sequence>> vide
                 spec.featureSets(), spec.targets(), data.trainWindows().size(), data.devel().size(), data.inputs()));
         MultiLayerNetwork net = spec.network(data.inputs());
         Trainer.Result result = Trainer.fit(net, data.trainWindows(), data.devel(), spec.training(), epochs);
-        return of(spec.targets(), data.videos(), net, result, data.dataFingerprint());
+        return of(spec.targets(), data.videos(), data.timestamps(), net, result, data.dataFingerprint());
     }
 
-    /** Scores (per partition with labels, per target) and predictions of a trained network on whole videos. */
-    public static TrialRun of(List<Target> targets, Map<Partition, List<Sequence>> videos, MultiLayerNetwork net,
-                       Trainer.Result result, String dataFingerprint) {
+    /**
+     * Scores (per partition with labels, per target) and predictions of a trained network on whole
+     * videos; {@code timestamps} holds every video's label timestamps (ms).
+     */
+    public static TrialRun of(List<Target> targets, Map<Partition, List<Sequence>> videos, Map<String, long[]> timestamps,
+                              MultiLayerNetwork net, Trainer.Result result, String dataFingerprint) {
         Map<Partition, Scores[]> scores = new LinkedHashMap<>();
         Map<Partition, Map<String, float[]>> predictions = new LinkedHashMap<>();
         for (Map.Entry<Partition, List<Sequence>> e : videos.entrySet()) {
@@ -52,6 +56,6 @@ public record TrialRun(List<Target> targets, Map<Partition, List<Sequence>> vide
                 scores.put(e.getKey(), scored.scores());
             }
         }
-        return new TrialRun(List.copyOf(targets), videos, net, result, scores, predictions, dataFingerprint);
+        return new TrialRun(List.copyOf(targets), videos, timestamps, net, result, scores, predictions, dataFingerprint);
     }
 }
