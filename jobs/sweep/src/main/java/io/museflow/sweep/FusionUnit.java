@@ -51,12 +51,23 @@ import java.util.function.Consumer;
  * @param sets     the grid's feature-set values the sources were chosen for, in column order
  * @param sources  the trial id chosen for each of {@code sets}
  */
-public record FusionUnit(Target target, List<String> sets, List<String> sources, List<String> re, SweepGrid.Fusion f,
-                  long seed, String data, String output, String fingerprint) implements SweepTask.Unit {
+public record FusionUnit(Target target, List<String> sets, List<String> sources, List<String> re, FusionModel model,
+                         SweepGrid.Fusion f, long seed, String data, String output, String fingerprint)
+        implements SweepTask.Unit {
+
+    public FusionUnit {
+        if (model == FusionModel.MEAN && !re.isEmpty()) {
+            throw new IllegalArgumentException("the mean of predictions takes no reconstruction error");
+        }
+    }
 
     /** Everything that decides what this fusion trains, sources included. */
     private String canonical(boolean withSeed) {
-        return String.join("|", "late=" + f.model(), "hidden=" + (f.model() == FusionModel.HAMIEH ? f.hidden() : 0),
+        if (model == FusionModel.MEAN) { // nothing is trained: no seed, no training settings
+            return String.join("|", "late=mean", "target=" + target, "sets=" + String.join(",", sets),
+                    "sources=" + String.join(",", sources)) + "\n" + fingerprint;
+        }
+        return String.join("|", "late=" + model, "hidden=" + (model == FusionModel.HAMIEH ? f.hidden() : 0),
                 "target=" + target, "sets=" + String.join(",", sets), "sources=" + String.join(",", sources),
                 "re=" + String.join(",", re), "lr=" + f.learningRate(), "batch=" + f.batchSize(),
                 "epochs=" + f.maxEpochs(), "re-epochs=" + (re.isEmpty() ? 0 : f.reEpochs()),
@@ -74,7 +85,7 @@ public record FusionUnit(Target target, List<String> sets, List<String> sources,
 
     @Override
     public String name() {
-        return inputs() + ">" + target + " late-" + f.model() + " seed" + seed;
+        return inputs() + ">" + target + " late-" + model + (model == FusionModel.MEAN ? "" : " seed" + seed);
     }
 
     @Override
@@ -90,26 +101,30 @@ public record FusionUnit(Target target, List<String> sets, List<String> sources,
         r.set("group_id", TrialSpec.hash(canonical(false)));
         r.set("feature_sets", inputs());
         r.set("targets", target.key());
-        r.set("model", "late-" + f.model());
-        r.set("hidden", f.model() == FusionModel.SUN ? LateFusion.SUN_HIDDEN : f.hidden());
-        r.set("learning_rate", f.learningRate());
-        r.set("batch_size", f.batchSize());
-        r.set("loss", "ccc");
-        r.set("seed", seed);
-        r.set("max_epochs", f.maxEpochs());
+        r.set("model", "late-" + model);
         ObjectNode config = AtomicFiles.JSON.createObjectNode();
         ObjectNode late = config.putObject("late_fusion");
-        late.put("model", f.model().key());
+        late.put("model", model.key());
+        if (model != FusionModel.MEAN) {
+            r.set("hidden", model == FusionModel.SUN ? LateFusion.SUN_HIDDEN : f.hidden());
+            r.set("learning_rate", f.learningRate());
+            r.set("batch_size", f.batchSize());
+            r.set("loss", "ccc");
+            r.set("seed", seed);
+            r.set("max_epochs", f.maxEpochs());
+        }
         late.put("target", target.key());
         ObjectNode bySet = late.putObject("sources");
         for (int i = 0; i < sets.size(); i++) {
             bySet.put(sets.get(i), sources.get(i));
         }
-        re.forEach(late.putArray("re")::add);
-        late.put("seed", seed);
-        late.put("learning-rate", f.learningRate());
-        late.put("batch-size", f.batchSize());
-        late.put("max-epochs", f.maxEpochs());
+        if (model != FusionModel.MEAN) {
+            re.forEach(late.putArray("re")::add);
+            late.put("seed", seed);
+            late.put("learning-rate", f.learningRate());
+            late.put("batch-size", f.batchSize());
+            late.put("max-epochs", f.maxEpochs());
+        }
         late.put("data", data);
         r.set("config", config.toString());
         r.set("data_fingerprint", fingerprint);
@@ -134,6 +149,16 @@ public record FusionUnit(Target target, List<String> sets, List<String> sources,
             columns.add(new FusionColumn(source, predictions(new Path(output, SweepLayout.PREDICTIONS + "/" + source
                     + ".parquet"), conf, labels)));
         }
+        if (model == FusionModel.MEAN) {
+            Map<Partition, List<Sequence>> videos = new LinkedHashMap<>();
+            Map<String, float[]> mean = new LinkedHashMap<>();
+            raw.forEach((p, vs) -> {
+                List<String> ids = vs.stream().map(PreparedData.Video::id).toList();
+                videos.put(p, LateFusion.videos(ids, columns, labels, 1));
+                ids.forEach(id -> mean.put(id, LateFusion.mean(columns, id)));
+            });
+            return TrialRun.untrained(List.of(target), videos, TrialData.timestamps(raw), mean, fingerprint);
+        }
         Windower windower = new Windower(prepared.windowSize(), prepared.windowHop());
         for (String set : re) {
             int d = prepared.width(set);
@@ -144,7 +169,7 @@ public record FusionUnit(Target target, List<String> sets, List<String> sources,
         Map<Partition, List<Sequence>> videos = new LinkedHashMap<>();
         raw.forEach((p, vs) -> videos.put(p, LateFusion.videos(vs.stream().map(PreparedData.Video::id).toList(),
                 columns, labels, 1)));
-        MultiLayerNetwork net = StackedRnnModel.build(f.model() == FusionModel.SUN
+        MultiLayerNetwork net = StackedRnnModel.build(model == FusionModel.SUN
                         ? LateFusion.sun(columns.size(), 1, LossKind.CCC)
                         : LateFusion.hamieh(columns.size(), 1, f.hidden(), LossKind.CCC), seed, f.learningRate(),
                 DataType.FLOAT);
@@ -179,7 +204,8 @@ public record FusionUnit(Target target, List<String> sets, List<String> sources,
 
     /**
      * The late-fusion trials of the grid: per single target, entry and seed, the best successful
-     * trial of the grid (by devel CCC) for each of the entry's feature-set values. An entry with a
+     * trial of the grid (by devel CCC) for each of the entry's feature-set values, and the untrained
+     * mean of those sources' predictions beside them. An entry with a
      * value that has no successful trial for the target is skipped with a warning.
      */
     public static List<FusionUnit> plan(SweepGrid grid, String fingerprint, Path out, Configuration conf, Console log)
@@ -223,8 +249,15 @@ public record FusionUnit(Target target, List<String> sets, List<String> sources,
                     continue;
                 }
                 for (long seed : grid.fusion().seeds()) {
-                    units.add(new FusionUnit(target, entry.sets(), List.copyOf(sources), entry.re(), grid.fusion(), seed,
-                            grid.data(), grid.output(), fingerprint));
+                    units.add(new FusionUnit(target, entry.sets(), List.copyOf(sources), entry.re(), grid.fusion().model(),
+                            grid.fusion(), seed, grid.data(), grid.output(), fingerprint));
+                }
+                // The mean of the same sources beside it: once per target and sources (RE and seeds
+                // do not change it).
+                FusionUnit mean = new FusionUnit(target, entry.sets(), List.copyOf(sources), List.of(), FusionModel.MEAN,
+                        grid.fusion(), 0, grid.data(), grid.output(), fingerprint);
+                if (units.stream().noneMatch(u -> u.id().equals(mean.id()))) {
+                    units.add(mean);
                 }
             }
         }

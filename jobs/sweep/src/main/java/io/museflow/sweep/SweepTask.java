@@ -136,7 +136,7 @@ public final class SweepTask implements Serializable {
                     unit.targets(), epochs);
             ResultTables.writePredictions(new Path(out, SweepLayout.PREDICTIONS + "/" + id + ".parquet"), conf, id, run);
             crashIfAsked("after-predictions", attempt);
-            if (saveModels) {
+            if (saveModels && run.net() != null) {
                 writeModel(run, new Path(out, SweepLayout.MODELS + "/" + id + ".zip"), conf);
             }
         }

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A trained trial: its best model, the training history, scores and whole-video predictions for
+ * A trained trial: its best model (null for a result that needs none), the training history, scores and whole-video predictions for
  * every partition. Built by {@link #run} for a unimodal or early-fusion trial (read its data from
  * the prepared set, train with the papers' schedule), or by {@link #of} for any network trained on
  * given sequences (late fusion). Shared by the single-trial command and the sweep's tasks.
@@ -46,10 +46,34 @@ public record TrialRun(List<Target> targets, Map<Partition, List<Sequence>> vide
      */
     public static TrialRun of(List<Target> targets, Map<Partition, List<Sequence>> videos, Map<String, long[]> timestamps,
                               MultiLayerNetwork net, Trainer.Result result, String dataFingerprint) {
+        return of(targets, videos, timestamps, net, result, dataFingerprint,
+                partition -> Trainer.score(net, partition, targets.size()));
+    }
+
+    /**
+     * A result computed without training (late fusion by the mean of its sources): {@code predictions}
+     * (frames × targets, by video id, every partition) are scored like a network's; there is no model
+     * (null) and no learning curve.
+     */
+    public static TrialRun untrained(List<Target> targets, Map<Partition, List<Sequence>> videos,
+                                     Map<String, long[]> timestamps, Map<String, float[]> predictions,
+                                     String dataFingerprint) {
+        double[] devel = new double[targets.size()];
+        Scores[] scores = Trainer.score(predictions, videos.get(Partition.DEVEL), targets.size()).scores();
+        for (int c = 0; c < devel.length; c++) {
+            devel[c] = scores[c].ccc();
+        }
+        return of(targets, videos, timestamps, null, new Trainer.Result(0, 0, devel, List.of()), dataFingerprint,
+                partition -> Trainer.score(predictions, partition, targets.size()));
+    }
+
+    private static TrialRun of(List<Target> targets, Map<Partition, List<Sequence>> videos,
+                               Map<String, long[]> timestamps, MultiLayerNetwork net, Trainer.Result result,
+                               String dataFingerprint, java.util.function.Function<List<Sequence>, Trainer.Scored> scorer) {
         Map<Partition, Scores[]> scores = new LinkedHashMap<>();
         Map<Partition, Map<String, float[]>> predictions = new LinkedHashMap<>();
         for (Map.Entry<Partition, List<Sequence>> e : videos.entrySet()) {
-            Trainer.Scored scored = Trainer.score(net, e.getValue(), targets.size());
+            Trainer.Scored scored = scorer.apply(e.getValue());
             predictions.put(e.getKey(), scored.predictions());
             // Unlabelled partitions (test without label files) get predictions only.
             if (java.util.Arrays.stream(scored.scores()).anyMatch(x -> x.frames() > 0)) {

@@ -227,7 +227,7 @@ class SweepJobTest {
                 "fusion.batch-size=8", "re-epochs=2",
                 "fusion.inputs=[{sets = [egemaps, vggface]}, {sets = [egemaps, vggface], re = [egemaps]}]"};
         SweepJob.Report r = SweepJob.run(spark, grid("fusion", args));
-        assertEquals(4 + 2, r.trained());
+        assertEquals(4 + 2 + 1, r.trained(), "4 trials, 2 learned fusions, 1 mean of their (shared) sources");
         assertEquals(0, r.failed());
         Path out = dir.resolve("fusion");
         Dataset<Row> trials = table(spark, out, "trials");
@@ -244,10 +244,44 @@ class SweepJobTest {
         }
         assertEquals(2, late.where("devel_ccc_arousal IS NOT NULL AND status = 'ok'").count());
         Dataset<Row> predictions = table(spark, out, "predictions");
+
+        // The untrained mean of the same sources, beside them: its devel CCC is that of the
+        // frame-wise mean of the sources' devel predictions, recomputed here from the predictions table.
+        Row mean = trials.where("model = 'late-mean'").first();
+        assertEquals("late(egemaps,vggface)", mean.getString(mean.fieldIndex("feature_sets")));
+        assertTrue(mean.isNullAt(mean.fieldIndex("seed")), "nothing random about a mean");
+        var meanConfig = new com.fasterxml.jackson.databind.ObjectMapper().readTree(mean.getString(
+                mean.fieldIndex("config"))).path("late_fusion").path("sources");
+        String sourceA = meanConfig.path("egemaps").asText();
+        String sourceB = meanConfig.path("vggface").asText();
+        assertEquals(2, late.where("get_json_object(config, '$.late_fusion.sources.egemaps') = '" + sourceA
+                + "' AND get_json_object(config, '$.late_fusion.sources.vggface') = '" + sourceB + "'").count(),
+                "the mean averages the learned fusions' sources");
+        Dataset<Row> develSources = predictions.where("partition = 'devel' AND trial_id IN ('" + sourceA + "', '"
+                + sourceB + "')");
+        List<Row> averaged = develSources.groupBy("video", "frame").agg(org.apache.spark.sql.functions.avg("prediction")
+                .as("p"), org.apache.spark.sql.functions.first("label").as("y"), org.apache.spark.sql.functions.count("*")
+                .as("n")).orderBy("video", "frame").collectAsList();
+        io.museflow.metrics.Scores.Builder expected = new io.museflow.metrics.Scores.Builder();
+        java.util.Map<String, List<Row>> byVideo = new java.util.TreeMap<>();
+        averaged.forEach(a -> byVideo.computeIfAbsent(a.getString(0), k -> new java.util.ArrayList<>()).add(a));
+        byVideo.forEach((video, rows) -> {
+            float[] p = new float[rows.size()];
+            float[] y = new float[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                Row a = rows.get(i); // video, frame, p, y, n
+                assertEquals(i, a.getInt(1));
+                assertEquals(2, a.getLong(4), "both sources predict every devel frame");
+                p[i] = (float) a.getDouble(2);
+                y[i] = a.isNullAt(3) ? Float.NaN : a.getFloat(3);
+            }
+            expected.add(video, p, y, null);
+        });
+        assertEquals(expected.build().ccc(), mean.getDouble(mean.fieldIndex("devel_ccc_arousal")), 1e-5);
         String fusedId = late.first().getString(late.first().fieldIndex("trial_id"));
         assertEquals(spark.read().parquet(prepared.resolve("labels").toString()).count(),
                 predictions.where("trial_id = '" + fusedId + "'").count(), "fusion predicts every partition");
-        assertEquals(4, table(spark, out, "summary/best").count(), "egemaps, vggface and both fusion variants");
+        assertEquals(5, table(spark, out, "summary/best").count(), "egemaps, vggface, both fusion variants, the mean");
         assertEquals(0, SweepJob.run(spark, grid("fusion", args)).trained(), "a rerun trains nothing");
 
         // The results notebook's queries run on these tables.
@@ -267,7 +301,7 @@ class SweepJobTest {
             }
         }
         assertEquals(6, queries);
-        assertTrue(spark.sql(note.path("paragraphs").get(2).path("text").asText().substring(4)).count() == 4);
+        assertEquals(5, spark.sql(note.path("paragraphs").get(2).path("text").asText().substring(4)).count());
     }
 
     @Test

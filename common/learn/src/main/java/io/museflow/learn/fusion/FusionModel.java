@@ -7,7 +7,12 @@ public enum FusionModel {
     /** Sun et al. 2020: one BiLSTM of {@link LateFusion#SUN_HIDDEN} cells. */
     SUN("sun"),
     /** Hamieh et al. 2021: 4 × BiGRU of the configured hidden size. */
-    HAMIEH("hamieh");
+    HAMIEH("hamieh"),
+    /**
+     * No model: the frame-wise mean of the sources' predictions, untrained. The baseline a learned
+     * fusion has to beat; the sweep adds one beside every learned fusion.
+     */
+    MEAN("mean");
 
     private final String key;
 

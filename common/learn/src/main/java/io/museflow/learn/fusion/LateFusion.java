@@ -33,6 +33,27 @@ public final class LateFusion {
         return new StackedRnnSpec(columns, targets, HAMIEH_LAYERS, CellType.GRU, true, hidden, 0.0, loss);
     }
 
+    /** The frame-wise mean of the columns' values for one video: late fusion without a model. */
+    public static float[] mean(List<FusionColumn> columns, String id) {
+        if (columns.isEmpty()) {
+            throw new IllegalArgumentException("late fusion needs at least one input column");
+        }
+        float[] out = null;
+        for (FusionColumn c : columns) {
+            float[] v = c.of(id);
+            if (out == null) {
+                out = new float[v.length];
+            } else if (v.length != out.length) {
+                throw new IllegalArgumentException("late fusion: column " + c.name() + " has " + v.length
+                        + " frames for video " + id + ", the first column " + out.length);
+            }
+            for (int t = 0; t < v.length; t++) {
+                out[t] += v[t] / columns.size();
+            }
+        }
+        return out;
+    }
+
     /**
      * One whole-video sequence per id: input column {@code c} is {@code columns.get(c)}'s values for
      * that video; labels are frames × {@code targets} (NaN where not annotated).

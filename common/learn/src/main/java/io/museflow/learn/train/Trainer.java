@@ -113,14 +113,25 @@ public final class Trainer {
      * labelled frame gets a score over 0 frames (CCC NaN).
      */
     public static Scored score(MultiLayerNetwork net, List<Sequence> videos, int targets) {
+        Map<String, float[]> predictions = new LinkedHashMap<>();
+        for (Sequence v : videos) {
+            predictions.put(v.id(), predict(net, v));
+        }
+        return score(predictions, videos, targets);
+    }
+
+    /** Scores given whole-sequence predictions (frames × targets, by sequence id) against the sequences' labels. */
+    public static Scored score(Map<String, float[]> predictions, List<Sequence> videos, int targets) {
         Scores.Builder[] builders = new Scores.Builder[targets];
         for (int c = 0; c < targets; c++) {
             builders[c] = new Scores.Builder();
         }
-        Map<String, float[]> predictions = new LinkedHashMap<>();
         for (Sequence v : videos) {
-            float[] p = predict(net, v);
-            predictions.put(v.id(), p);
+            float[] p = predictions.get(v.id());
+            if (p == null || p.length != v.frames() * targets) {
+                throw new IllegalArgumentException("sequence " + v.id() + ": " + (p == null ? "no" : p.length / targets)
+                        + " predicted frames for " + v.frames());
+            }
             for (int c = 0; c < targets; c++) {
                 float[] pc = new float[v.frames()];
                 for (int t = 0; t < v.frames(); t++) {
