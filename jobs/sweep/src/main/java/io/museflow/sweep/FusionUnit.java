@@ -7,11 +7,9 @@ import io.museflow.data.Target;
 import io.museflow.store.AtomicFiles;
 import io.museflow.table.ResultSchema;
 import io.museflow.job.CodeVersion;
-import io.museflow.job.Console;
 import io.museflow.prepared.PreparedData;
 import io.museflow.results.TrialRow;
 import io.museflow.results.SweepLayout;
-import io.museflow.results.TrialsTable;
 import io.museflow.trial.TrialData;
 import io.museflow.trial.TrialRun;
 import io.museflow.data.InputDataException;
@@ -36,8 +34,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,67 +196,5 @@ public record FusionUnit(Target target, List<String> sets, List<String> sources,
             }
         }
         return out;
-    }
-
-    /**
-     * The late-fusion trials of the grid: per single target, entry and seed, the best successful
-     * trial of the grid (by devel CCC) for each of the entry's feature-set values, and the untrained
-     * mean of those sources' predictions beside them. An entry with a
-     * value that has no successful trial for the target is skipped with a warning.
-     */
-    public static List<FusionUnit> plan(SweepGrid grid, String fingerprint, Path out, Configuration conf, Console log)
-            throws IOException {
-        Map<String, TrialRow> best = new LinkedHashMap<>(); // target|feature_sets -> row
-        Set<String> done = SweepLayout.committed(out, conf);
-        Set<Target> targets = new LinkedHashSet<>();
-        for (TrialSpec t : grid.trials()) {
-            if (t.targets().size() == 1) {
-                targets.add(t.targets().get(0));
-            }
-            String id = t.id(fingerprint);
-            if (!done.contains(id)) {
-                continue;
-            }
-            TrialRow row = TrialsTable.read(SweepTask.rowFile(out.toString(), id), conf);
-            if (!row.ok() || t.targets().size() != 1) {
-                continue;
-            }
-            String key = t.targets().get(0) + "|" + row.featureSets();
-            TrialRow current = best.get(key);
-            if (current == null || row.develCcc().getAsDouble() > current.develCcc().getAsDouble()) {
-                best.put(key, row);
-            }
-        }
-        List<FusionUnit> units = new ArrayList<>();
-        for (Target target : targets) {
-            for (SweepGrid.Fusion.Entry entry : grid.fusion().entries()) {
-                List<String> sources = new ArrayList<>();
-                for (String set : entry.sets()) {
-                    TrialRow row = best.get(target + "|" + set.replace(" ", ""));
-                    if (row == null) {
-                        log.warn("late fusion of " + entry.sets() + " for " + target + ": no successful trial of " + set
-                                + "; skipped");
-                        sources = null;
-                        break;
-                    }
-                    sources.add(row.trialId());
-                }
-                if (sources == null) {
-                    continue;
-                }
-                for (long seed : grid.fusion().seeds()) {
-                    units.add(new FusionUnit(target, entry.sets(), List.copyOf(sources), entry.re(), grid.fusion().model(),
-                            grid.fusion(), seed, grid.data(), grid.output(), fingerprint));
-                }
-                // The mean of the same sources beside it: once per target and sources (RE and seeds
-                // do not change it).
-                FusionUnit mean = new FusionUnit(target, entry.sets(), List.copyOf(sources), List.of(), FusionModel.MEAN,
-                        grid.fusion(), 0, grid.data(), grid.output(), fingerprint);
-                if (units.stream().noneMatch(u -> u.id().equals(mean.id()))) {
-                    units.add(mean);
-                }
-            }
-        }
-        return units;
     }
 }

@@ -41,7 +41,44 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
      */
     public record Fusion(List<Entry> entries, FusionModel model, int hidden, List<Long> seeds, int maxEpochs,
                          double learningRate, int batchSize, int reEpochs) implements java.io.Serializable {
-        public record Entry(List<String> sets, List<String> re) implements java.io.Serializable {
+        /**
+         * One fusion input rule (README, "Late fusion"): which source trials a fusion averages or learns over.
+         *
+         * @param sets       candidate feature-set values of the grid (empty for {@link Selection#TRIALS})
+         * @param trials     explicit source trial ids ({@link Selection#TRIALS} only)
+         * @param k          sets taken per modality ({@link Selection#TOP_K} only)
+         * @param modalities modality name → its feature-set values ({@link Selection#TOP_K} only)
+         */
+        public record Entry(Selection select, List<String> sets, List<String> re, List<String> trials, int k,
+                            Map<String, List<String>> modalities) implements java.io.Serializable {
+            /** Today's rule: the best trial of each listed set. */
+            public Entry(List<String> sets, List<String> re) {
+                this(Selection.BEST, sets, re, List.of(), 0, Map.of());
+            }
+        }
+
+        /** How an entry picks its sources from the trials table; every rule looks at devel CCC only. */
+        public enum Selection {
+            /** The best trial (by devel CCC) of each listed set. */
+            BEST("best"),
+            /** Per listed set the configuration with the best seed-mean devel CCC; its trial of the fusion's seed. */
+            SEED_MEAN("seed-mean"),
+            /** The listed trial ids. */
+            TRIALS("trials"),
+            /** Per modality, the best trials of its k best sets. */
+            TOP_K("top-k"),
+            /** Greedy forward selection over the listed sets, from the best one; adds what raises devel CCC most. */
+            GREEDY("greedy");
+
+            private final String key;
+
+            Selection(String key) {
+                this.key = key;
+            }
+
+            public String key() {
+                return key;
+            }
         }
 
         public boolean isEmpty() {
@@ -140,6 +177,35 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
         featureSetValues.forEach(v -> known.add(text(v)));
         List<Fusion.Entry> entries = new ArrayList<>();
         for (Settings e : f.objects("inputs")) {
+            Set<String> keys = e.raw().root().keySet();
+            for (String k : keys) {
+                if (!List.of("sets", "re", "select", "trials", "k", "modalities").contains(k)) {
+                    throw new ConfigError(e.key(k) + ": unknown key (an entry has sets, re, select, trials, k, modalities)");
+                }
+            }
+            Fusion.Selection select = keys.contains("trials") ? Fusion.Selection.TRIALS : Fusion.Selection.BEST;
+            if (keys.contains("select")) {
+                String name = e.choice("select", "best", "seed-mean", "top-k", "greedy");
+                select = java.util.Arrays.stream(Fusion.Selection.values()).filter(x -> x.key().equals(name))
+                        .findFirst().orElseThrow();
+                if (keys.contains("trials")) {
+                    throw new ConfigError(e.key("select") + ": an entry names either trials or a selection over sets");
+                }
+            }
+            List<String> re = e.raw().hasPath("re") ? e.strings("re") : List.of();
+            for (String r : re) {
+                if (!r.matches("[A-Za-z0-9_\\-]+")) {
+                    throw new ConfigError(e.key("re") + ": '" + r + "' is not a feature set name");
+                }
+            }
+            if (select == Fusion.Selection.TRIALS) {
+                List<String> ids = e.strings("trials");
+                if (ids.size() < 2 || keys.contains("sets")) {
+                    throw new ConfigError(e.key("trials") + ": needs at least two trial ids, and no sets");
+                }
+                entries.add(new Fusion.Entry(select, List.of(), re, ids, 0, Map.of()));
+                continue;
+            }
             List<String> sets = e.strings("sets");
             if (sets.isEmpty()) {
                 throw new ConfigError(e.key("sets") + ": needs at least one feature-set value of the grid");
@@ -150,18 +216,30 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
                             + known);
                 }
             }
-            List<String> re = e.raw().hasPath("re") ? e.strings("re") : List.of();
-            for (String r : re) {
-                if (!r.matches("[A-Za-z0-9_\\-]+")) {
-                    throw new ConfigError(e.key("re") + ": '" + r + "' is not a feature set name");
+            int k = 0;
+            Map<String, List<String>> modalities = new LinkedHashMap<>();
+            if (select == Fusion.Selection.TOP_K) {
+                k = (int) e.integer("k", 1, 1000);
+                if (!e.raw().hasPath("modalities")) {
+                    throw new ConfigError(e.key("modalities") + ": select = top-k needs the sets of each modality, "
+                            + "e.g. modalities { audio = [egemaps], video = [vggface], text = [bert] }");
                 }
-            }
-            for (String k : e.raw().root().keySet()) {
-                if (!k.equals("sets") && !k.equals("re")) {
-                    throw new ConfigError(e.key(k) + ": unknown key (an entry has sets and re)");
+                Settings m = Settings.view(e.key("modalities"), e.raw().getConfig("modalities"));
+                for (String modality : m.raw().root().keySet()) {
+                    modalities.put(modality, m.strings(modality));
                 }
+                for (String set : sets) {
+                    if (modalities.values().stream().noneMatch(l -> l.contains(set))) {
+                        throw new ConfigError(e.key("modalities") + ": '" + set + "' is in no modality");
+                    }
+                }
+            } else if (keys.contains("k") || keys.contains("modalities")) {
+                throw new ConfigError(e.key(keys.contains("k") ? "k" : "modalities") + ": only for select = top-k");
             }
-            entries.add(new Fusion.Entry(sets, re));
+            if (select == Fusion.Selection.GREEDY && sets.size() < 2) {
+                throw new ConfigError(e.key("sets") + ": greedy selection needs at least two candidate sets");
+            }
+            entries.add(new Fusion.Entry(select, sets, re, List.of(), k, Collections.unmodifiableMap(modalities)));
         }
         List<Long> seeds = new ArrayList<>();
         for (ConfigValue v : values(f, f.raw(), "seeds")) {

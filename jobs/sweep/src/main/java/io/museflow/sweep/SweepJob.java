@@ -159,21 +159,27 @@ public final class SweepJob {
         long trialsStart = System.nanoTime();
         int[] counts = runAll(sc, grid, conf, todo, progress);
         if (!grid.fusion().isEmpty()) {
-            List<FusionUnit> fusions = FusionUnit.plan(grid, data.fingerprint(), out, conf, log);
-            Map<String, SweepTask.Unit> fusionTodo = new LinkedHashMap<>();
-            Set<String> doneNow = SweepLayout.committed(out, conf);
-            for (FusionUnit f : fusions) {
-                if (!doneNow.contains(f.id())) {
-                    fusionTodo.putIfAbsent(f.id(), f);
+            // In rounds: a greedy selection's next step depends on the fusions of its last one.
+            FusionPlan plan = new FusionPlan(grid, data.fingerprint(), out, conf, log);
+            int round = 0;
+            for (List<FusionUnit> fusions = plan.next(); !fusions.isEmpty(); fusions = plan.next()) {
+                round++;
+                Map<String, SweepTask.Unit> fusionTodo = new LinkedHashMap<>();
+                Set<String> doneNow = SweepLayout.committed(out, conf);
+                for (FusionUnit f : fusions) {
+                    if (!doneNow.contains(f.id())) {
+                        fusionTodo.putIfAbsent(f.id(), f);
+                    }
                 }
+                total += fusions.size();
+                skipped += fusions.size() - fusionTodo.size();
+                log.info(String.format("late fusion, round %d: %d trials, %d to train", round, fusions.size(),
+                        fusionTodo.size()));
+                progress.add(fusionTodo.size());
+                int[] more = runAll(sc, grid, conf, fusionTodo, progress);
+                counts[0] += more[0];
+                counts[1] += more[1];
             }
-            total += fusions.size();
-            skipped += fusions.size() - fusionTodo.size();
-            log.info(String.format("late fusion: %d trials, %d to train", fusions.size(), fusionTodo.size()));
-            progress.add(fusionTodo.size());
-            int[] more = runAll(sc, grid, conf, fusionTodo, progress);
-            counts[0] += more[0];
-            counts[1] += more[1];
         }
         int trained = counts[0];
         int failed = counts[1];
