@@ -86,8 +86,7 @@ public final class SyntheticMuse implements java.io.Serializable {
         MuseLayout layout = cfg.layout();
         long period = layout.labelPeriodMs();
         SplittableRandom rng = new SplittableRandom(mix(cfg.seed(), index));
-        double minutes = cfg.minMinutes() + rng.nextDouble() * (cfg.maxMinutes() - cfg.minMinutes());
-        int raw = Math.max(8, (int) Math.round(minutes * 60_000 / period));
+        int raw = rawFrames(rng, period);
 
         double[] arousal = latent(rng, raw);
         double[] shared = latent(rng, raw);
@@ -128,6 +127,58 @@ public final class SyntheticMuse implements java.io.Serializable {
             }
         }
         return frames;
+    }
+
+    /** The video's length in label periods, drawn first from its random stream. */
+    private int rawFrames(SplittableRandom videoRng, long period) {
+        double minutes = cfg.minMinutes() + videoRng.nextDouble() * (cfg.maxMinutes() - cfg.minMinutes());
+        return Math.max(8, (int) Math.round(minutes * 60_000 / period));
+    }
+
+    /**
+     * The ground truth of audio corruption: the label timestamps (ms) at which feature set
+     * {@code set} of video {@code index} holds a corrupted stretch instead of signal (for checking
+     * what a reconstruction error finds). Drawn from the same random streams as the files, so it
+     * matches them without reading them; a cut stretch is listed too though it has no label frame.
+     */
+    public java.util.Set<Long> corruptedTimestamps(String set, int index) {
+        GeneratorConfig.SetSpec spec = cfg.featureSets().stream().filter(f -> f.name().equals(set)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no feature set " + set));
+        if (spec.modality() != Modality.AUDIO) {
+            throw new IllegalArgumentException(set + " is not an aligned audio set: only those are corrupted");
+        }
+        long period = cfg.layout().labelPeriodMs();
+        int raw = rawFrames(new SplittableRandom(mix(cfg.seed(), index)), period);
+        SplittableRandom setRng = new SplittableRandom(mix(mix(cfg.seed(), index), set.hashCode()));
+        boolean[] corrupt = stretches(spec, raw, cfg.audioCorruption(), setRng)[1];
+        java.util.Set<Long> out = new java.util.TreeSet<>();
+        for (int r = 0; r < raw; r++) {
+            if (corrupt[r]) {
+                out.add(r * period);
+            }
+        }
+        return out;
+    }
+
+    /** Absent rows (video sets) and corrupted rows (audio sets): the first draws of a set's stream. */
+    private static boolean[][] stretches(GeneratorConfig.SetSpec set, int raw, double corruption, SplittableRandom rng) {
+        boolean[] absent = new boolean[raw];
+        boolean[] corrupt = new boolean[raw];
+        for (int r = 0; r < raw; r++) {
+            if (set.modality() == Modality.VIDEO && rng.nextDouble() < 0.004) {
+                int len = 10 + rng.nextInt(71);
+                for (int k = r; k < Math.min(raw, r + len); k++) {
+                    absent[k] = true;
+                }
+            }
+            if (set.modality() == Modality.AUDIO && rng.nextDouble() < 0.0006 * corruption) {
+                int len = 20 + rng.nextInt(101);
+                for (int k = r; k < Math.min(raw, r + len); k++) {
+                    corrupt[k] = true;
+                }
+            }
+        }
+        return new boolean[][]{absent, corrupt};
     }
 
     /** Standardized sum of a slow and a fast AR(1) process. */
@@ -219,22 +270,9 @@ public final class SyntheticMuse implements java.io.Serializable {
         writeHeader(w, set, true);
         int raw = arousal.length;
         int lag = (int) Math.round(2000.0 / period);
-        boolean[] absent = new boolean[raw];
-        boolean[] corrupt = new boolean[raw];
-        for (int r = 0; r < raw; r++) {
-            if (set.modality() == Modality.VIDEO && rng.nextDouble() < 0.004) {
-                int len = 10 + rng.nextInt(71);
-                for (int k = r; k < Math.min(raw, r + len); k++) {
-                    absent[k] = true;
-                }
-            }
-            if (set.modality() == Modality.AUDIO && rng.nextDouble() < 0.0006 * corruption) {
-                int len = 20 + rng.nextInt(101);
-                for (int k = r; k < Math.min(raw, r + len); k++) {
-                    corrupt[k] = true;
-                }
-            }
-        }
+        boolean[][] stretches = stretches(set, raw, corruption, rng);
+        boolean[] absent = stretches[0];
+        boolean[] corrupt = stretches[1];
         double word = 0;
         int wordLeft = 0;
         StringBuilder sb = new StringBuilder(d * 10 + 32);
@@ -265,8 +303,8 @@ public final class SyntheticMuse implements java.io.Serializable {
                 }
                 double z = switch (set.modality()) {
                     case AUDIO -> corrupt[r] && !plausible ? 3 * rng.nextGaussian()
-                            : corrupt[r] ? Math.sqrt(col.wa[c] * col.wa[c] + 2 * col.wq[c] * col.wq[c]
-                            + 0.04 * col.wv[c] * col.wv[c] + 0.36 * noise * noise) * rng.nextGaussian()
+                            : corrupt[r] ? CleanAudio.MOMENTS.mean(col, c)
+                            + Math.sqrt(CleanAudio.MOMENTS.variance(col, c) + 0.36 * noise * noise) * rng.nextGaussian()
                             : audio(col, c, a, v) + noise * 0.6 * rng.nextGaussian();
                     case VIDEO -> 0.5 * col.wa[c] * a + 0.5 * col.wv[c] * v + noise * rng.nextGaussian();
                     case TEXT -> col.wv[c] * Math.tanh(2.5 * v) + col.wq[c] * Math.signum(v) * Math.sqrt(Math.abs(v))
@@ -322,6 +360,57 @@ public final class SyntheticMuse implements java.io.Serializable {
     }
 
     /** Per-column mixing weights, offsets and scales (so that standardization matters). */
+    /**
+     * The moments of a clean audio column's signal ({@link #audio}) under the generator's latent
+     * processes: arousal {@code a = tanh(x)}, valence {@code v = tanh(0.85 y + 0.3 x)}, x and y
+     * independent N(0, 0.8² + 0.45²). A plausible corrupted frame draws each column from a normal
+     * with that column's mean and variance (plus its noise), so neither a frame's size nor a
+     * column's level tells it from signal: only the structure across columns and time does.
+     * Estimated once from a fixed-seed sample (10⁶ draws: the moments to about 10⁻³).
+     */
+    private record CleanAudio(double ea2, double varA, double varQ, double varV, double covAQ, double covAV,
+                              double covQV) {
+        static final CleanAudio MOMENTS = estimate();
+
+        private static CleanAudio estimate() {
+            SplittableRandom rng = new SplittableRandom(0x5EEDL);
+            double sd = Math.sqrt(0.8 * 0.8 + 0.45 * 0.45);
+            int n = 1_000_000;
+            double sa = 0, sq = 0, sv = 0, saa = 0, sqq = 0, svv = 0, saq = 0, sav = 0, sqv = 0;
+            for (int i = 0; i < n; i++) {
+                double x = sd * rng.nextGaussian();
+                double y = sd * rng.nextGaussian();
+                double a = Math.tanh(x);
+                double q = a * a;
+                double v = Math.tanh(0.85 * y + 0.3 * x);
+                sa += a;
+                sq += q;
+                sv += v;
+                saa += a * a;
+                sqq += q * q;
+                svv += v * v;
+                saq += a * q;
+                sav += a * v;
+                sqv += q * v;
+            }
+            double ma = sa / n, mq = sq / n, mv = sv / n;
+            return new CleanAudio(mq, saa / n - ma * ma, sqq / n - mq * mq, svv / n - mv * mv, saq / n - ma * mq,
+                    sav / n - ma * mv, sqv / n - mq * mv);
+        }
+
+        /** Mean of column c's clean signal: wq (E[a²] − 0.4); a and v are symmetric around 0. */
+        double mean(Columns col, int c) {
+            return col.wq[c] * (ea2 - 0.4);
+        }
+
+        /** Variance of column c's clean signal wa·a + wq·(a² − 0.4) + 0.2·wv·v. */
+        double variance(Columns col, int c) {
+            double wa = col.wa[c], wq = col.wq[c], wv = 0.2 * col.wv[c];
+            return wa * wa * varA + wq * wq * varQ + wv * wv * varV + 2 * wa * wq * covAQ + 2 * wa * wv * covAV
+                    + 2 * wq * wv * covQV;
+        }
+    }
+
     private static final class Columns {
         final double[] wa;
         final double[] wv;

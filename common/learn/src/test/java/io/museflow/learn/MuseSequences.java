@@ -23,7 +23,12 @@ import java.util.List;
  * (scan, align, train-only standardization, windowing), without Spark: the learning tests' input.
  * Train videos come both as 200-frame windows (training) and whole (predictions for late fusion).
  */
-public record MuseSequences(List<Sequence> trainWindows, List<Sequence> trainVideos, List<Sequence> devel) {
+public record MuseSequences(List<Sequence> trainWindows, List<Sequence> trainVideos, List<Sequence> devel,
+                            java.util.Map<String, long[]> timestamps) {
+
+    public MuseSequences(List<Sequence> trainWindows, List<Sequence> trainVideos, List<Sequence> devel) {
+        this(trainWindows, trainVideos, devel, java.util.Map.of());
+    }
 
     public static MuseSequences load(Path pkg, String set, String dimension) {
         PrepareConfig cfg = PrepareConfig.load(List.of("input=" + pkg, "output=" + pkg + "-unused",
@@ -40,7 +45,9 @@ public record MuseSequences(List<Sequence> trainWindows, List<Sequence> trainVid
         List<Sequence> train = new ArrayList<>();
         List<Sequence> trainVideos = new ArrayList<>();
         List<Sequence> devel = new ArrayList<>();
+        java.util.Map<String, long[]> timestamps = new java.util.HashMap<>();
         for (PreparedVideo v : videos) {
+            timestamps.put(v.video(), v.timeline().timestampsMs());
             AlignedFeatures a = v.sets().get(set);
             float[] x = stats.apply(a);
             float[] y = dimension.equals("arousal") ? v.timeline().arousal() : v.timeline().valence();
@@ -54,6 +61,6 @@ public record MuseSequences(List<Sequence> trainWindows, List<Sequence> trainVid
                 devel.add(whole);
             }
         }
-        return new MuseSequences(train, trainVideos, devel);
+        return new MuseSequences(train, trainVideos, devel, timestamps);
     }
 }
