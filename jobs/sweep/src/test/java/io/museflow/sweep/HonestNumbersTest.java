@@ -92,6 +92,24 @@ class HonestNumbersTest {
     }
 
     @Test
+    void tablesCommandWritesMarkdownAndParquetWithTestBesideDevel() throws Exception {
+        List<io.museflow.results.PaperTables.Cell> cells = TablesJob.run(SparkTestSession.get(), TablesJob.Options.load(
+                List.of("sweep=" + out, "modalities.audio=[egemaps]", "modalities.video=[vggface]")));
+        String md = java.nio.file.Files.readString(out.resolve("tables/tables.md"));
+        assertTrue(md.contains("### Unimodal results by modality and feature set") && md.contains("arousal test"), md);
+        Dataset<Row> table = SparkTestSession.get().read().parquet(out.resolve("tables/tables.parquet").toString());
+        assertEquals(cells.size(), table.count());
+        Row unimodal = table.where("`table` = 'unimodal' AND variant = 'egemaps'").first();
+        assertEquals("audio", unimodal.getString(unimodal.fieldIndex("group")));
+        Row seeds = SparkTestSession.get().read().parquet(out.resolve("summary/seeds").toString())
+                .where("feature_sets = 'egemaps'").first();
+        assertEquals(seeds.getDouble(seeds.fieldIndex("devel_ccc_mean")), unimodal.getDouble(unimodal.fieldIndex(
+                "devel_mean")), 1e-12);
+        assertEquals(seeds.getDouble(seeds.fieldIndex("test_ccc_mean")), unimodal.getDouble(unimodal.fieldIndex(
+                "test_mean")), 1e-12);
+    }
+
+    @Test
     void summariesReportTestBesideDevelButChooseOnDevel() {
         Dataset<Row> best = SparkTestSession.get().read().parquet(out.resolve("summary/best").toString());
         assertEquals(2, best.count(), "one row per feature set");

@@ -1,0 +1,240 @@
+package io.museflow.results;
+
+import io.museflow.data.Target;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The structure of the papers' result tables, from a sweep's trial rows: model ablation (attention
+ * + BiLSTM vs BiLSTM vs attention), loss ablation, recurrent cells, the unimodal table by modality,
+ * RE vs no RE, early vs late fusion over feature combinations, and the best system. Each cell is
+ * the configuration with the best seed-mean devel CCC among the trials of that variant, reported as
+ * devel mean ± standard deviation over its seeds and, where the package has test labels, test mean
+ * ± standard deviation beside it. Choices look at devel only.
+ */
+public final class PaperTables {
+
+    /** What the tables need of one successful trial, for one target it predicts. */
+    public record Trial(String trialId, String groupId, String name, Target target, String featureSets, String model,
+                        int attentionLayers, int lstmLayers, String cell, boolean bidirectional, int layers, String loss,
+                        double devel, double test) {
+    }
+
+    /** One cell of a table: a variant's best configuration for a target, over its seeds. */
+    public record Cell(String table, Target target, String group, String variant, int seeds, double develMean,
+                       double develStd, double testMean, double testStd, String name, String bestTrialId) {
+    }
+
+    /** The tables, in the papers' order, with their titles. */
+    public static final Map<String, String> TITLES = titles();
+
+    private static Map<String, String> titles() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("unimodal", "Unimodal results by modality and feature set");
+        m.put("model", "Model ablation (attention + BiLSTM vs BiLSTM vs attention)");
+        m.put("loss", "Loss ablation");
+        m.put("cells", "Recurrent cells");
+        m.put("re", "Reconstruction error (RE) as an input");
+        m.put("fusion", "Early vs late fusion over feature combinations");
+        m.put("best", "Best system per target (by devel seed mean)");
+        return m;
+    }
+
+    private PaperTables() {
+    }
+
+    private static boolean late(Trial t) {
+        return t.model().startsWith("late-");
+    }
+
+    private static boolean single(Trial t) {
+        return !late(t) && !t.featureSets().contains("+");
+    }
+
+    /** Every table's cells. {@code modalities}: feature set → modality name (sets not in it: "other"). */
+    public static List<Cell> compute(List<Trial> trials, Map<String, String> modalities) {
+        List<Cell> out = new ArrayList<>();
+        out.addAll(table("unimodal", trials, t -> single(t) ? modalities.getOrDefault(t.featureSets(), "other") : null,
+                Trial::featureSets));
+        out.addAll(table("model", trials, t -> !late(t) && t.model().equals("sun") ? t.featureSets() : null,
+                t -> t.attentionLayers() > 0 && t.lstmLayers() > 0 ? "attention + BiLSTM"
+                        : t.attentionLayers() > 0 ? "attention" : "BiLSTM"));
+        out.addAll(table("loss", trials, t -> !late(t) ? t.featureSets() : null, t -> t.loss().toUpperCase(Locale.ROOT)));
+        out.addAll(table("cells", trials, t -> !late(t) && t.model().equals("stacked") ? t.featureSets() : null,
+                t -> t.layers() + " × " + (t.bidirectional() ? "Bi" : "") + t.cell().toUpperCase(Locale.ROOT)));
+        List<Cell> re = table("re", trials, t -> late(t) ? null : withoutRe(t.featureSets()),
+                t -> t.featureSets().contains("re:") ? "with RE" : "without RE");
+        out.addAll(keepGroupsWithBoth(re));
+        out.addAll(fusion(trials));
+        for (Target target : Target.values()) {
+            best(table("best", trials, t -> "all", Trial::featureSets), target).ifPresent(c -> out.add(new Cell("best",
+                    target, "all", c.variant() + " (" + c.name() + ")", c.seeds(), c.develMean(), c.develStd(),
+                    c.testMean(), c.testStd(), c.name(), c.bestTrialId())));
+        }
+        return out;
+    }
+
+    private static Optional<Cell> best(List<Cell> cells, Target target) {
+        return cells.stream().filter(c -> c.target() == target).max(Comparator.comparingDouble(Cell::develMean));
+    }
+
+    static String withoutRe(String featureSets) {
+        List<String> parts = new ArrayList<>();
+        for (String p : featureSets.split("\\+")) {
+            if (!p.startsWith("re:")) {
+                parts.add(p);
+            }
+        }
+        return String.join("+", parts);
+    }
+
+    private static List<Cell> keepGroupsWithBoth(List<Cell> cells) {
+        Map<String, Set<String>> variants = new LinkedHashMap<>();
+        cells.forEach(c -> variants.computeIfAbsent(c.target() + "|" + c.group(), k -> new LinkedHashSet<>()).add(c.variant()));
+        return cells.stream().filter(c -> variants.get(c.target() + "|" + c.group()).size() > 1).toList();
+    }
+
+    /** The sets a fusion row or an early-fusion trial combines, sorted: the combination's name. */
+    static String combination(Trial t) {
+        String s = t.featureSets();
+        if (late(t)) {
+            s = s.substring("late(".length(), s.length() - 1);
+            int re = s.indexOf(';');
+            if (re >= 0) {
+                s = s.substring(0, re);
+            }
+            return String.join("+", new java.util.TreeSet<>(List.of(s.split(","))));
+        }
+        return String.join("+", new java.util.TreeSet<>(List.of(withoutRe(s).split("\\+"))));
+    }
+
+    private static List<Cell> fusion(List<Trial> trials) {
+        // A fusion row: every late fusion, and every early fusion without RE columns. Each combination
+        // they cover also gets the best single set among its sets, the row a fusion has to beat.
+        Function<Trial, String> fused = t -> late(t) || (t.featureSets().contains("+") && !t.featureSets().contains("re:"))
+                ? combination(t) : null;
+        Set<String> combos = new LinkedHashSet<>();
+        trials.stream().map(fused).filter(java.util.Objects::nonNull).forEach(combos::add);
+        List<Cell> out = new ArrayList<>(table("fusion", trials, fused, t -> late(t)
+                ? (t.model().equals("late-mean") ? "late, mean of predictions"
+                : "late, " + t.model().substring("late-".length()) + (t.featureSets().contains(";re:") ? " + RE" : ""))
+                : "early"));
+        for (String combo : combos) {
+            Set<String> sets = Set.of(combo.split("\\+"));
+            for (Target target : Target.values()) {
+                best(table("fusion", trials, t -> single(t) && sets.contains(t.featureSets()) ? combo : null,
+                        Trial::featureSets), target).ifPresent(c -> out.add(new Cell("fusion", target, combo,
+                        "best single set (" + c.variant() + ")", c.seeds(), c.develMean(), c.develStd(), c.testMean(),
+                        c.testStd(), c.name(), c.bestTrialId())));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One table: trials with a non-null group, by (target, group, variant); per variant the
+     * configuration (group id) with the best seed-mean devel CCC.
+     */
+    private static List<Cell> table(String name, List<Trial> trials, Function<Trial, String> group,
+                                    Function<Trial, String> variant) {
+        Map<String, Map<String, List<Trial>>> byCell = new TreeMap<>(); // target|group|variant -> group id -> trials
+        for (Trial t : trials) {
+            String g = group.apply(t);
+            if (g == null) {
+                continue;
+            }
+            String key = t.target().key() + "|" + g + "|" + variant.apply(t);
+            byCell.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(t.groupId(), k -> new ArrayList<>())
+                    .add(t);
+        }
+        List<Cell> out = new ArrayList<>();
+        byCell.forEach((key, configurations) -> {
+            String[] k = key.split("\\|", 3);
+            List<Trial> best = configurations.values().stream().max(Comparator.comparingDouble(
+                    (List<Trial> c) -> mean(c, Trial::devel)).thenComparing(c -> c.get(0).groupId())).orElseThrow();
+            Trial top = best.stream().max(Comparator.comparingDouble(Trial::devel)).orElseThrow();
+            out.add(new Cell(name, Target.of(k[0]), k[1], k[2], best.size(), mean(best, Trial::devel),
+                    std(best, Trial::devel), mean(best, Trial::test), std(best, Trial::test),
+                    top.name().replaceFirst(" seed-?[0-9]+$", ""), top.trialId()));
+        });
+        return out;
+    }
+
+    private static double mean(List<Trial> ts, java.util.function.ToDoubleFunction<Trial> f) {
+        return ts.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    /** Sample standard deviation (n − 1); NaN for one value. */
+    private static double std(List<Trial> ts, java.util.function.ToDoubleFunction<Trial> f) {
+        if (ts.size() < 2) {
+            return Double.NaN;
+        }
+        double m = mean(ts, f);
+        double ss = ts.stream().mapToDouble(t -> (f.applyAsDouble(t) - m) * (f.applyAsDouble(t) - m)).sum();
+        return Math.sqrt(ss / (ts.size() - 1));
+    }
+
+    /** The tables as Markdown: per table, a row per (group, variant), a column per target (devel | test). */
+    public static String markdown(List<Cell> cells) {
+        StringBuilder sb = new StringBuilder();
+        boolean hasTest = cells.stream().anyMatch(c -> !Double.isNaN(c.testMean()));
+        for (Map.Entry<String, String> t : TITLES.entrySet()) {
+            List<Cell> rows = cells.stream().filter(c -> c.table().equals(t.getKey())).toList();
+            if (rows.isEmpty()) {
+                continue;
+            }
+            List<Target> targets = java.util.Arrays.stream(Target.values())
+                    .filter(x -> rows.stream().anyMatch(c -> c.target() == x)).toList();
+            sb.append("### ").append(t.getValue()).append("\n\n| group | variant |");
+            for (Target x : targets) {
+                sb.append(" ").append(x.key()).append(" devel |");
+                if (hasTest) {
+                    sb.append(" ").append(x.key()).append(" test |");
+                }
+            }
+            sb.append(" seeds |\n|---|---|");
+            sb.append("---|".repeat(targets.size() * (hasTest ? 2 : 1) + 1)).append('\n');
+            Map<String, Map<Target, Cell>> byRow = new LinkedHashMap<>();
+            rows.stream().sorted(Comparator.comparing(Cell::group).thenComparing(Cell::variant))
+                    .forEach(c -> byRow.computeIfAbsent(c.group() + "|" + c.variant(), k -> new LinkedHashMap<>())
+                            .put(c.target(), c));
+            byRow.forEach((key, byTarget) -> {
+                String[] gv = key.split("\\|", 2);
+                sb.append("| ").append(gv[0]).append(" | ").append(gv[1]).append(" |");
+                Set<Integer> seeds = new java.util.TreeSet<>();
+                for (Target x : targets) {
+                    Cell c = byTarget.get(x);
+                    sb.append(" ").append(c == null ? "" : format(c.develMean(), c.develStd())).append(" |");
+                    if (hasTest) {
+                        sb.append(" ").append(c == null ? "" : format(c.testMean(), c.testStd())).append(" |");
+                    }
+                    if (c != null) {
+                        seeds.add(c.seeds());
+                    }
+                }
+                sb.append(" ").append(seeds.stream().map(String::valueOf).reduce((a, b) -> a + "/" + b).orElse(""))
+                        .append(" |\n");
+            });
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String format(double mean, double std) {
+        if (Double.isNaN(mean)) {
+            return "–";
+        }
+        return Double.isNaN(std) ? String.format(Locale.ROOT, "%.3f", mean)
+                : String.format(Locale.ROOT, "%.3f ± %.3f", mean, std);
+    }
+}

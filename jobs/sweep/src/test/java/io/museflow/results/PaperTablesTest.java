@@ -1,0 +1,85 @@
+package io.museflow.results;
+
+import io.museflow.data.Target;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PaperTablesTest {
+    private final List<PaperTables.Trial> trials = new ArrayList<>();
+
+    /** Adds one configuration (group) over seeds: its devel and test CCC per seed. */
+    private void config(String group, String sets, String model, int attention, int lstm, String cell, String loss,
+                        double[] devel, double[] test) {
+        for (int s = 0; s < devel.length; s++) {
+            trials.add(new PaperTables.Trial(group + "-" + s, group, group + " seed" + (s + 1), Target.AROUSAL, sets,
+                    model, attention, lstm, cell, true, model.equals("stacked") ? 2 : 0, loss, devel[s],
+                    test == null ? Double.NaN : test[s]));
+        }
+    }
+
+    private static PaperTables.Cell cell(List<PaperTables.Cell> cells, String table, String group, String variant) {
+        return cells.stream().filter(c -> c.table().equals(table) && c.group().equals(group) && c.variant().equals(variant))
+                .findFirst().orElseThrow(() -> new AssertionError(table + " / " + group + " / " + variant + " in " + cells));
+    }
+
+    @Test
+    void eachCellIsTheBestConfigurationBySeedMeanReportedOverItsSeeds() {
+        // Two attention + BiLSTM configurations: A has the single best seed (0.70), B the better mean.
+        config("A", "egemaps", "sun", 1, 1, "", "ccc", new double[]{0.70, 0.40, 0.46}, new double[]{0.9, 0.9, 0.9});
+        config("B", "egemaps", "sun", 1, 1, "", "ccc", new double[]{0.60, 0.58, 0.56}, new double[]{0.50, 0.52, 0.54});
+        config("C", "egemaps", "sun", 0, 1, "", "ccc", new double[]{0.50, 0.52}, null);
+        config("D", "egemaps", "sun", 1, 0, "", "mse", new double[]{0.30}, null);
+        List<PaperTables.Cell> cells = PaperTables.compute(trials, Map.of("egemaps", "audio"));
+        PaperTables.Cell full = cell(cells, "model", "egemaps", "attention + BiLSTM");
+        assertEquals("B", full.name(), "the name without its seed");
+        assertEquals(3, full.seeds());
+        assertEquals(0.58, full.develMean(), 1e-12);
+        assertEquals(0.02, full.develStd(), 1e-12, "sample standard deviation of 0.60, 0.58, 0.56");
+        assertEquals(0.52, full.testMean(), 1e-12, "test reported beside devel: B's, though A's test is higher");
+        assertEquals("B-0", full.bestTrialId());
+        assertEquals(0.51, cell(cells, "model", "egemaps", "BiLSTM").develMean(), 1e-12);
+        PaperTables.Cell attention = cell(cells, "model", "egemaps", "attention");
+        assertTrue(Double.isNaN(attention.develStd()) && Double.isNaN(attention.testMean()), "one seed, no test labels");
+        assertEquals(0.58, cell(cells, "loss", "egemaps", "CCC").develMean(), 1e-12);
+        assertEquals(0.30, cell(cells, "loss", "egemaps", "MSE").develMean(), 1e-12);
+        assertEquals(0.58, cell(cells, "unimodal", "audio", "egemaps").develMean(), 1e-12);
+        PaperTables.Cell best = cells.stream().filter(c -> c.table().equals("best")).findFirst().orElseThrow();
+        assertEquals(0.58, best.develMean(), 1e-12);
+
+        String md = PaperTables.markdown(cells);
+        assertTrue(md.contains("| egemaps | attention + BiLSTM | 0.580 ± 0.020 | 0.520 ± 0.020 | 3 |"), md);
+        assertTrue(md.contains("| egemaps | attention | 0.300 | – | 1 |"), md);
+    }
+
+    @Test
+    void cellsReAndFusionTables() {
+        config("G", "egemaps", "stacked", 0, 0, "gru", "ccc", new double[]{0.50, 0.52}, null);
+        config("L", "egemaps", "stacked", 0, 0, "lstm", "ccc", new double[]{0.40, 0.42}, null);
+        config("R", "egemaps+re:egemaps", "stacked", 0, 0, "gru", "ccc", new double[]{0.55, 0.57}, null);
+        config("V", "vggface", "stacked", 0, 0, "gru", "ccc", new double[]{0.45, 0.47}, null);
+        config("E", "egemaps+vggface", "stacked", 0, 0, "gru", "ccc", new double[]{0.53, 0.55}, null);
+        config("F", "late(egemaps,vggface)", "late-sun", 0, 0, "", "ccc", new double[]{0.60, 0.62}, null);
+        config("M", "late(vggface,egemaps)", "late-mean", 0, 0, "", "", new double[]{0.58}, null);
+        List<PaperTables.Cell> cells = PaperTables.compute(trials, Map.of());
+        assertEquals(0.51, cell(cells, "cells", "egemaps", "2 × BiGRU").develMean(), 1e-12);
+        assertEquals(0.41, cell(cells, "cells", "egemaps", "2 × BiLSTM").develMean(), 1e-12);
+        assertEquals(0.56, cell(cells, "re", "egemaps", "with RE").develMean(), 1e-12);
+        assertEquals(0.51, cell(cells, "re", "egemaps", "without RE").develMean(), 1e-12);
+        assertTrue(cells.stream().noneMatch(c -> c.table().equals("re") && c.group().equals("vggface")),
+                "RE rows only where both variants exist");
+        String combo = "egemaps+vggface";
+        assertEquals(0.54, cell(cells, "fusion", combo, "early").develMean(), 1e-12);
+        assertEquals(0.61, cell(cells, "fusion", combo, "late, sun").develMean(), 1e-12);
+        assertEquals(0.58, cell(cells, "fusion", combo, "late, mean of predictions").develMean(), 1e-12,
+                "the combination's name does not depend on the sets' order");
+        assertEquals(0.51, cell(cells, "fusion", combo, "best single set (egemaps)").develMean(), 1e-12,
+                "the best single set of the combination, without RE");
+        assertEquals("other", cells.stream().filter(c -> c.table().equals("unimodal")).findFirst().orElseThrow().group());
+    }
+}
