@@ -76,10 +76,17 @@ public final class PaperTables {
                 t -> t.featureSets().contains("re:") ? "with RE" : "without RE");
         out.addAll(keepGroupsWithBoth(re));
         out.addAll(fusion(trials));
+        // The best system overall, the best single feature set and the best fusion, each chosen on devel.
+        Map<String, Function<Trial, String>> kinds = new LinkedHashMap<>();
+        kinds.put("best system", t -> "best system");
+        kinds.put("best single feature set", t -> single(t) && !t.featureSets().contains("re:") ? "best single feature set"
+                : null);
+        kinds.put("best fusion", t -> late(t) || t.featureSets().contains("+") && !t.featureSets().contains("re:")
+                ? "best fusion" : null);
         for (Target target : Target.values()) {
-            best(table("best", trials, t -> "all", Trial::featureSets), target).ifPresent(c -> out.add(new Cell("best",
-                    target, "all", c.variant() + " (" + c.name() + ")", c.seeds(), c.develMean(), c.develStd(),
-                    c.testMean(), c.testStd(), c.name(), c.bestTrialId())));
+            kinds.forEach((kind, group) -> best(table("best", trials, group, t -> t.featureSets() + " " + t.model()),
+                    target).ifPresent(c -> out.add(new Cell("best", target, kind, c.variant(), c.seeds(), c.develMean(),
+                    c.develStd(), c.testMean(), c.testStd(), c.name(), c.bestTrialId()))));
         }
         return out;
     }

@@ -73,6 +73,43 @@ final class FusionPlan {
         }
     }
 
+    /**
+     * The early-fusion trials {@code fusion.early} asks for: per entry and target, the top sets'
+     * concatenation with the settings of the best trial among them, for every seed of the grid.
+     */
+    List<TrialSpec> early() {
+        List<TrialSpec> out = new ArrayList<>();
+        Set<Long> seeds = new java.util.TreeSet<>();
+        grid.trials().forEach(t -> seeds.add(t.seed()));
+        for (SweepGrid.Fusion.Early e : grid.fusion().early()) {
+            for (Target target : targets()) {
+                Map<String, Candidate> bestPerSet = new LinkedHashMap<>();
+                candidates.stream().filter(c -> c.target() == target && !c.sets().contains("+")
+                                && (e.sets().isEmpty() || e.sets().contains(c.sets())))
+                        .forEach(c -> bestPerSet.merge(c.sets(), c, (a, b) -> b.devel() > a.devel() ? b : a));
+                List<Candidate> top = bestPerSet.values().stream().sorted(Comparator.comparingDouble(Candidate::devel)
+                        .reversed()).limit(e.top()).toList();
+                if (top.size() < e.top()) {
+                    log.warn("early fusion of the top " + e.top() + " sets for " + target + ": only " + top.size()
+                            + " sets have successful trials; skipped");
+                    continue;
+                }
+                TrialSpec base = grid.trials().stream().filter(t -> t.id(fingerprint).equals(top.get(0).trialId()))
+                        .findFirst().orElseThrow();
+                String sets = String.join("+", top.stream().map(Candidate::sets).toList());
+                log.info("early fusion for " + target + ": " + sets + " with the settings of " + base.name());
+                for (long seed : seeds) {
+                    com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.parseString(base.rendered())
+                            .withValue("feature-sets", com.typesafe.config.ConfigValueFactory.fromIterable(
+                                    top.stream().map(Candidate::sets).toList()))
+                            .withValue("seed", com.typesafe.config.ConfigValueFactory.fromAnyRef(seed));
+                    out.add(TrialSpec.from(io.museflow.config.Settings.view(TrialSpec.SECTION, c)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The targets fusion runs for: those of the grid's trials, joint ones included. */
     private List<Target> targets() {
         Set<Target> out = new LinkedHashSet<>();

@@ -39,8 +39,16 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
      *                 whose reconstruction error joins them
      * @param model    sun (one BiLSTM of 32) or hamieh (4 × BiGRU of {@code hidden})
      */
-    public record Fusion(List<Entry> entries, FusionModel model, int hidden, List<Long> seeds, int maxEpochs,
-                         double learningRate, int batchSize, int reEpochs) implements java.io.Serializable {
+    public record Fusion(List<Entry> entries, List<Early> early, FusionModel model, int hidden, List<Long> seeds,
+                         int maxEpochs, double learningRate, int batchSize, int reEpochs) implements java.io.Serializable {
+        /**
+         * Early fusion chosen from the unimodal rows ({@code fusion.early}): per target, the {@code top}
+         * single sets with the best trials (devel CCC; among {@code sets}, or all single sets of the
+         * grid), concatenated, trained with the best of those trials' settings for every grid seed.
+         */
+        public record Early(int top, List<String> sets) implements java.io.Serializable {
+        }
+
         /**
          * One fusion input rule (README, "Late fusion"): which source trials a fusion averages or learns over.
          *
@@ -82,7 +90,7 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
         }
 
         public boolean isEmpty() {
-            return entries.isEmpty();
+            return entries.isEmpty() && early.isEmpty();
         }
     }
 
@@ -249,7 +257,23 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
                 throw new ConfigError(f.key("seeds") + ": '" + text(v) + "' is not a whole number");
             }
         }
-        return new Fusion(List.copyOf(entries), FusionModel.of(f.choice("model", "sun", "hamieh")),
+        List<Fusion.Early> early = new ArrayList<>();
+        for (Settings e : f.objects("early")) {
+            for (String k : e.raw().root().keySet()) {
+                if (!k.equals("top") && !k.equals("sets")) {
+                    throw new ConfigError(e.key(k) + ": unknown key (an early entry has top and sets)");
+                }
+            }
+            List<String> sets = e.raw().hasPath("sets") ? e.strings("sets") : List.of();
+            for (String set : sets) {
+                if (!known.contains(set) || set.contains("+")) {
+                    throw new ConfigError(e.key("sets") + ": '" + set + "' is not a single feature set of the grid "
+                            + known);
+                }
+            }
+            early.add(new Fusion.Early((int) e.integer("top", 2, 64), sets));
+        }
+        return new Fusion(List.copyOf(entries), List.copyOf(early), FusionModel.of(f.choice("model", "sun", "hamieh")),
                 (int) f.integer("hidden", 1, 4096), List.copyOf(seeds), (int) f.integer("max-epochs", 1, 10000),
                 f.number("learning-rate", 1e-7, 1), (int) f.integer("batch-size", 1, 65536),
                 (int) s.integer("re-epochs", 1, 10000));

@@ -161,6 +161,24 @@ public final class SweepJob {
         if (!grid.fusion().isEmpty()) {
             // In rounds: a greedy selection's next step depends on the fusions of its last one.
             FusionPlan plan = new FusionPlan(grid, data.fingerprint(), out, conf, log);
+            Map<String, SweepTask.Unit> earlyTodo = new LinkedHashMap<>();
+            Set<String> doneBefore = SweepLayout.committed(out, conf);
+            List<TrialSpec> early = plan.early();
+            for (TrialSpec t : early) {
+                String id = t.id(data.fingerprint());
+                if (!doneBefore.contains(id)) {
+                    earlyTodo.putIfAbsent(id, new SweepTask.GridUnit(t, id, data.fingerprint()));
+                }
+            }
+            if (!early.isEmpty()) {
+                total += early.size();
+                skipped += early.size() - earlyTodo.size();
+                log.info(String.format("early fusion: %d trials, %d to train", early.size(), earlyTodo.size()));
+                progress.add(earlyTodo.size());
+                int[] more = runAll(sc, grid, conf, earlyTodo, progress);
+                counts[0] += more[0];
+                counts[1] += more[1];
+            }
             int round = 0;
             for (List<FusionUnit> fusions = plan.next(); !fusions.isEmpty(); fusions = plan.next()) {
                 round++;

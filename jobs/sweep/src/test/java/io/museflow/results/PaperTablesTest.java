@@ -50,6 +50,7 @@ class PaperTablesTest {
         assertEquals(0.30, cell(cells, "loss", "egemaps", "MSE").develMean(), 1e-12);
         assertEquals(0.58, cell(cells, "unimodal", "audio", "egemaps").develMean(), 1e-12);
         PaperTables.Cell best = cells.stream().filter(c -> c.table().equals("best")).findFirst().orElseThrow();
+        assertEquals("best system", best.group());
         assertEquals(0.58, best.develMean(), 1e-12);
 
         String md = PaperTables.markdown(cells);
@@ -80,6 +81,11 @@ class PaperTablesTest {
                 "the combination's name does not depend on the sets' order");
         assertEquals(0.51, cell(cells, "fusion", combo, "best single set (egemaps)").develMean(), 1e-12,
                 "the best single set of the combination, without RE");
+        // Per target: the best system, the best single set and the best fusion, each by devel seed mean.
+        assertEquals(0.61, cell(cells, "best", "best system", "late(egemaps,vggface) late-sun").develMean(), 1e-12);
+        assertEquals(0.51, cell(cells, "best", "best single feature set", "egemaps stacked").develMean(), 1e-12,
+                "RE inputs are not a single feature set");
+        assertEquals(0.61, cell(cells, "best", "best fusion", "late(egemaps,vggface) late-sun").develMean(), 1e-12);
         assertEquals("other", cells.stream().filter(c -> c.table().equals("unimodal")).findFirst().orElseThrow().group());
     }
 }

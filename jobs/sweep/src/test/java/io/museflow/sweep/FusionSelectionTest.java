@@ -64,7 +64,7 @@ class FusionSelectionTest {
                 + "{trials = [" + egemapsArousal.get(0) + ", " + bertArousal.get(0) + "]}, "
                 + "{sets = [egemaps, egemaps_lld, vggface], select = top-k, k = 1, "
                 + "modalities { audio = [egemaps, egemaps_lld], video = [vggface] }}, "
-                + "{sets = [egemaps, egemaps_lld, vggface, bert], select = greedy}]"));
+                + "{sets = [egemaps, egemaps_lld, vggface, bert], select = greedy}]", "fusion.early=[{top = 2}]"));
         trials = spark.read().parquet(out.resolve("trials").toString());
         trials.createOrReplaceTempView("selection_trials");
     }
@@ -209,6 +209,22 @@ class FusionSelectionTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void earlyFusionConcatenatesTheTopSetsWithTheBestTrialsSettings() {
+        for (String target : List.of("arousal", "valence")) {
+            List<String> top = List.of("egemaps", "egemaps_lld", "vggface", "bert").stream()
+                    .sorted(Comparator.comparingDouble((String s) -> devel(best(s, target), target)).reversed())
+                    .limit(2).toList();
+            Row base = grid.get(best(top.get(0), target));
+            // The settings of the best trial among them (its hidden size and targets), every grid seed.
+            List<Row> early = trials.where("feature_sets = '" + String.join("+", top) + "' AND hidden = "
+                    + base.getInt(base.fieldIndex("hidden")) + " AND targets = '"
+                    + base.getString(base.fieldIndex("targets")) + "' AND status = 'ok'").collectAsList();
+            assertEquals(List.of(1L, 2L), early.stream().map(r -> r.getLong(r.fieldIndex("seed"))).sorted().toList(),
+                    target + ": " + top + " with the settings of " + base.getString(base.fieldIndex("name")));
+        }
     }
 
     @Test
