@@ -53,6 +53,15 @@ public final class PaperTables {
     private PaperTables() {
     }
 
+    /** The network of a unimodal or early-fusion trial, in the papers' words. */
+    static String network(Trial t) {
+        if (t.model().equals("stacked")) {
+            return t.layers() + " × " + (t.bidirectional() ? "Bi" : "") + t.cell().toUpperCase(Locale.ROOT);
+        }
+        return t.attentionLayers() > 0 && t.lstmLayers() > 0 ? "attention + BiLSTM"
+                : t.attentionLayers() > 0 ? "attention" : "BiLSTM";
+    }
+
     private static boolean late(Trial t) {
         return t.model().startsWith("late-");
     }
@@ -66,13 +75,15 @@ public final class PaperTables {
         List<Cell> out = new ArrayList<>();
         out.addAll(table("unimodal", trials, t -> single(t) ? modalities.getOrDefault(t.featureSets(), "other") : null,
                 Trial::featureSets));
-        out.addAll(table("model", trials, t -> !late(t) && t.model().equals("sun") ? t.featureSets() : null,
-                t -> t.attentionLayers() > 0 && t.lstmLayers() > 0 ? "attention + BiLSTM"
-                        : t.attentionLayers() > 0 ? "attention" : "BiLSTM"));
-        out.addAll(table("loss", trials, t -> !late(t) ? t.featureSets() : null, t -> t.loss().toUpperCase(Locale.ROOT)));
-        out.addAll(table("cells", trials, t -> !late(t) && t.model().equals("stacked") ? t.featureSets() : null,
-                t -> t.layers() + " × " + (t.bidirectional() ? "Bi" : "") + t.cell().toUpperCase(Locale.ROOT)));
-        List<Cell> re = table("re", trials, t -> late(t) ? null : withoutRe(t.featureSets()),
+        // Each ablation varies one thing: the model with the CCC loss, the loss within one model, the
+        // cell without RE inputs, RE within one model.
+        out.addAll(table("model", trials, t -> !late(t) && t.model().equals("sun") && t.loss().equals("ccc")
+                ? t.featureSets() : null, PaperTables::network));
+        out.addAll(table("loss", trials, t -> !late(t) ? t.featureSets() + " · " + network(t) : null,
+                t -> t.loss().toUpperCase(Locale.ROOT)));
+        out.addAll(table("cells", trials, t -> !late(t) && t.model().equals("stacked") && !t.featureSets().contains("re:")
+                && t.loss().equals("ccc") ? t.featureSets() : null, PaperTables::network));
+        List<Cell> re = table("re", trials, t -> late(t) ? null : withoutRe(t.featureSets()) + " · " + network(t),
                 t -> t.featureSets().contains("re:") ? "with RE" : "without RE");
         out.addAll(keepGroupsWithBoth(re));
         out.addAll(fusion(trials));

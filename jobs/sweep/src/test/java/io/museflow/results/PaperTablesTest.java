@@ -34,7 +34,8 @@ class PaperTablesTest {
         config("A", "egemaps", "sun", 1, 1, "", "ccc", new double[]{0.70, 0.40, 0.46}, new double[]{0.9, 0.9, 0.9});
         config("B", "egemaps", "sun", 1, 1, "", "ccc", new double[]{0.60, 0.58, 0.56}, new double[]{0.50, 0.52, 0.54});
         config("C", "egemaps", "sun", 0, 1, "", "ccc", new double[]{0.50, 0.52}, null);
-        config("D", "egemaps", "sun", 1, 0, "", "mse", new double[]{0.30}, null);
+        config("D", "egemaps", "sun", 1, 0, "", "ccc", new double[]{0.30}, null);
+        config("E", "egemaps", "sun", 1, 1, "", "mse", new double[]{0.35}, null);
         List<PaperTables.Cell> cells = PaperTables.compute(trials, Map.of("egemaps", "audio"));
         PaperTables.Cell full = cell(cells, "model", "egemaps", "attention + BiLSTM");
         assertEquals("B", full.name(), "the name without its seed");
@@ -46,8 +47,11 @@ class PaperTablesTest {
         assertEquals(0.51, cell(cells, "model", "egemaps", "BiLSTM").develMean(), 1e-12);
         PaperTables.Cell attention = cell(cells, "model", "egemaps", "attention");
         assertTrue(Double.isNaN(attention.develStd()) && Double.isNaN(attention.testMean()), "one seed, no test labels");
-        assertEquals(0.58, cell(cells, "loss", "egemaps", "CCC").develMean(), 1e-12);
-        assertEquals(0.30, cell(cells, "loss", "egemaps", "MSE").develMean(), 1e-12);
+        assertEquals(0.58, cell(cells, "loss", "egemaps · attention + BiLSTM", "CCC").develMean(), 1e-12);
+        assertEquals(0.35, cell(cells, "loss", "egemaps · attention + BiLSTM", "MSE").develMean(), 1e-12,
+                "a loss is compared within one network");
+        assertTrue(cells.stream().noneMatch(c -> c.table().equals("model") && c.develMean() == 0.35),
+                "the model ablation keeps the CCC loss");
         assertEquals(0.58, cell(cells, "unimodal", "audio", "egemaps").develMean(), 1e-12);
         PaperTables.Cell best = cells.stream().filter(c -> c.table().equals("best")).findFirst().orElseThrow();
         assertEquals("best system", best.group());
@@ -70,9 +74,11 @@ class PaperTablesTest {
         List<PaperTables.Cell> cells = PaperTables.compute(trials, Map.of());
         assertEquals(0.51, cell(cells, "cells", "egemaps", "2 × BiGRU").develMean(), 1e-12);
         assertEquals(0.41, cell(cells, "cells", "egemaps", "2 × BiLSTM").develMean(), 1e-12);
-        assertEquals(0.56, cell(cells, "re", "egemaps", "with RE").develMean(), 1e-12);
-        assertEquals(0.51, cell(cells, "re", "egemaps", "without RE").develMean(), 1e-12);
-        assertTrue(cells.stream().noneMatch(c -> c.table().equals("re") && c.group().equals("vggface")),
+        assertEquals(0.56, cell(cells, "re", "egemaps · 2 × BiGRU", "with RE").develMean(), 1e-12);
+        assertEquals(0.51, cell(cells, "re", "egemaps · 2 × BiGRU", "without RE").develMean(), 1e-12);
+        assertTrue(cells.stream().noneMatch(c -> c.table().equals("cells") && c.group().contains("re:")),
+                "the cell ablation leaves RE inputs out");
+        assertTrue(cells.stream().noneMatch(c -> c.table().equals("re") && c.group().startsWith("vggface")),
                 "RE rows only where both variants exist");
         String combo = "egemaps+vggface";
         assertEquals(0.54, cell(cells, "fusion", combo, "early").develMean(), 1e-12);
