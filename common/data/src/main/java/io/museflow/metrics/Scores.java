@@ -12,7 +12,15 @@ import java.util.Map;
  * videos ({@link VideoBootstrap}): with ten devel videos a difference of a few hundredths is noise.
  */
 public record Scores(double ccc, double pearson, double rmse, long frames, Map<String, Double> perVideoCcc,
-                     VideoBootstrap.Interval cccInterval) {
+                     List<PairMoments> videoMoments) {
+
+    /**
+     * The 95 % bootstrap interval of {@link #ccc} over the videos, computed when asked (per-epoch
+     * monitoring never asks, so it costs nothing there).
+     */
+    public VideoBootstrap.Interval cccInterval() {
+        return VideoBootstrap.ccc(videoMoments);
+    }
 
     /** Accumulates videos one at a time. */
     public static final class Builder {
@@ -27,7 +35,7 @@ public record Scores(double ccc, double pearson, double rmse, long frames, Map<S
             }
             perVideo.put(video, v.ccc());
             videos.add(v);
-            all.merge(new PairMoments().merge(v));
+            all.merge(v); // reads v, changes only all
             return this;
         }
 
@@ -35,7 +43,7 @@ public record Scores(double ccc, double pearson, double rmse, long frames, Map<S
             // In the order the videos came: Map.copyOf iterates in an order salted per JVM, which made
             // the mean of the per-video CCCs differ in its last bit from one run to the next.
             return new Scores(all.ccc(), all.pearson(), all.rmse(), all.count(),
-                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(perVideo)), VideoBootstrap.ccc(videos));
+                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(perVideo)), List.copyOf(videos));
         }
     }
 

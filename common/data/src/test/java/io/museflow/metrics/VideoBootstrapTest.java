@@ -90,7 +90,7 @@ class VideoBootstrapTest {
         }
         for (List<PairMoments> set : List.of(few, many)) {
             PairMoments all = new PairMoments();
-            set.forEach(m -> all.merge(new PairMoments().merge(m)));
+            set.forEach(all::merge);
             VideoBootstrap.Interval ci = VideoBootstrap.ccc(set);
             assertTrue(ci.contains(all.ccc()), ci + " holds " + all.ccc());
             assertTrue(ci.low() < ci.high(), ci.toString());

@@ -33,6 +33,11 @@ public final class PaperTables {
     /** One cell of a table: a variant's best configuration for a target, over its seeds. */
     public record Cell(String table, Target target, String group, String variant, int seeds, double develMean,
                        double develStd, double testMean, double testStd, String name, String bestTrialId) {
+        /** The same figures under another table, group and variant. */
+        Cell as(String table, String group, String variant) {
+            return new Cell(table, target, group, variant, seeds, develMean, develStd, testMean, testStd, name,
+                    bestTrialId);
+        }
     }
 
     /** The tables, in the papers' order, with their titles. */
@@ -70,6 +75,11 @@ public final class PaperTables {
         return !late(t) && !t.featureSets().contains("+");
     }
 
+    /** A fusion: every late fusion, and every early fusion without RE columns. */
+    private static boolean fused(Trial t) {
+        return late(t) || (t.featureSets().contains("+") && !t.featureSets().contains("re:"));
+    }
+
     /** Every table's cells. {@code modalities}: feature set → modality name (sets not in it: "other"). */
     public static List<Cell> compute(List<Trial> trials, Map<String, String> modalities) {
         List<Cell> out = new ArrayList<>();
@@ -90,15 +100,14 @@ public final class PaperTables {
         // The best system overall, the best single feature set and the best fusion, each chosen on devel.
         Map<String, Function<Trial, String>> kinds = new LinkedHashMap<>();
         kinds.put("best system", t -> "best system");
-        kinds.put("best single feature set", t -> single(t) && !t.featureSets().contains("re:") ? "best single feature set"
-                : null);
-        kinds.put("best fusion", t -> late(t) || t.featureSets().contains("+") && !t.featureSets().contains("re:")
-                ? "best fusion" : null);
-        for (Target target : Target.values()) {
-            kinds.forEach((kind, group) -> best(table("best", trials, group, t -> t.featureSets() + " " + t.model()),
-                    target).ifPresent(c -> out.add(new Cell("best", target, kind, c.variant(), c.seeds(), c.develMean(),
-                    c.develStd(), c.testMean(), c.testStd(), c.name(), c.bestTrialId()))));
-        }
+        kinds.put("best single feature set", t -> single(t) ? "best single feature set" : null);
+        kinds.put("best fusion", t -> fused(t) ? "best fusion" : null);
+        kinds.forEach((kind, group) -> {
+            List<Cell> candidates = table("best", trials, group, t -> t.featureSets() + " " + t.model());
+            for (Target target : Target.values()) {
+                best(candidates, target).ifPresent(c -> out.add(c.as("best", kind, c.variant())));
+            }
+        });
         return out;
     }
 
@@ -139,21 +148,18 @@ public final class PaperTables {
     private static List<Cell> fusion(List<Trial> trials) {
         // A fusion row: every late fusion, and every early fusion without RE columns. Each combination
         // they cover also gets the best single set among its sets, the row a fusion has to beat.
-        Function<Trial, String> fused = t -> late(t) || (t.featureSets().contains("+") && !t.featureSets().contains("re:"))
-                ? combination(t) : null;
         Set<String> combos = new LinkedHashSet<>();
-        trials.stream().map(fused).filter(java.util.Objects::nonNull).forEach(combos::add);
-        List<Cell> out = new ArrayList<>(table("fusion", trials, fused, t -> late(t)
+        trials.stream().filter(PaperTables::fused).map(PaperTables::combination).forEach(combos::add);
+        List<Cell> out = new ArrayList<>(table("fusion", trials, t -> fused(t) ? combination(t) : null, t -> late(t)
                 ? (t.model().equals("late-mean") ? "late, mean of predictions"
                 : "late, " + t.model().substring("late-".length()) + (t.featureSets().contains(";re:") ? " + RE" : ""))
                 : "early"));
         for (String combo : combos) {
             Set<String> sets = Set.of(combo.split("\\+"));
+            List<Cell> singles = table("fusion", trials, t -> single(t) && sets.contains(t.featureSets()) ? combo : null,
+                    Trial::featureSets);
             for (Target target : Target.values()) {
-                best(table("fusion", trials, t -> single(t) && sets.contains(t.featureSets()) ? combo : null,
-                        Trial::featureSets), target).ifPresent(c -> out.add(new Cell("fusion", target, combo,
-                        "best single set (" + c.variant() + ")", c.seeds(), c.develMean(), c.develStd(), c.testMean(),
-                        c.testStd(), c.name(), c.bestTrialId())));
+                best(singles, target).ifPresent(c -> out.add(c.as("fusion", combo, "best single set (" + c.variant() + ")")));
             }
         }
         return out;

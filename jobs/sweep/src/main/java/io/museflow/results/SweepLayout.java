@@ -18,8 +18,15 @@ public final class SweepLayout {
     public static final String SUMMARY = "summary";
     public static final String BEST = "best";
     public static final String SEEDS = "seeds";
+    /** The {@code kind} of a sweep folder's {@code _museflow.json}. */
+    public static final String KIND = "museflow sweep";
 
     private SweepLayout() {
+    }
+
+    /** A trial's predictions file under the sweep folder {@code output}. */
+    public static Path predictionsFile(String output, String id) {
+        return new Path(output, PREDICTIONS + "/" + id + ".parquet");
     }
 
     /** Trial ids with a committed row under {@code trials/} (a row is committed last: README "Resumable"). */

@@ -7,6 +7,7 @@ import io.museflow.learn.TrialSpec;
 import io.museflow.learn.model.ModelKind;
 import io.museflow.learn.model.TrialModel;
 import io.museflow.metrics.Scores;
+import io.museflow.metrics.VideoBootstrap;
 import io.museflow.store.ParquetFiles;
 import io.museflow.store.TableFormats;
 import io.museflow.table.Column;
@@ -93,8 +94,9 @@ public final class TrialsTable {
             mean += ccc / targets.size();
             r.set("devel_ccc_" + t, ccc);
             Scores devel = run.devel()[c];
-            r.set("devel_ccc_ci_low_" + t, devel.cccInterval().low());
-            r.set("devel_ccc_ci_high_" + t, devel.cccInterval().high());
+            VideoBootstrap.Interval develInterval = devel.cccInterval();
+            r.set("devel_ccc_ci_low_" + t, develInterval.low());
+            r.set("devel_ccc_ci_high_" + t, develInterval.high());
             r.set("devel_pearson_" + t, devel.pearson());
             r.set("devel_rmse_" + t, devel.rmse());
             r.set("devel_ccc_per_video_" + t, devel.meanPerVideoCcc());
@@ -105,8 +107,9 @@ public final class TrialsTable {
             Scores[] test = run.scores().get(Partition.TEST);
             if (test != null && test[c].frames() > 0) {
                 r.set("test_ccc_" + t, test[c].ccc());
-                r.set("test_ccc_ci_low_" + t, test[c].cccInterval().low());
-                r.set("test_ccc_ci_high_" + t, test[c].cccInterval().high());
+                VideoBootstrap.Interval testInterval = test[c].cccInterval();
+                r.set("test_ccc_ci_low_" + t, testInterval.low());
+                r.set("test_ccc_ci_high_" + t, testInterval.high());
                 testMean += test[c].ccc() / targets.size();
                 testTargets++;
             }

@@ -79,16 +79,14 @@ public final class ExportJob {
         ObjectNode trials = AtomicFiles.JSON.createObjectNode();
         for (Map.Entry<Target, String> e : cfg.trials().entrySet()) {
             TrialRow row = trialRow(cfg.sweep(), e.getValue(), e.getKey(), conf);
-            predictions.put(e.getKey(), read(new Path(cfg.sweep(), SweepLayout.PREDICTIONS + "/" + e.getValue()
-                    + ".parquet"), e.getValue(), e.getKey(), cfg.partition(), conf));
+            predictions.put(e.getKey(), read(SweepLayout.predictionsFile(cfg.sweep(), e.getValue()), e.getValue(),
+                    e.getKey(), cfg.partition(), conf));
             ObjectNode t = trials.putObject(e.getKey().key());
             t.put("trial_id", e.getValue());
             t.put("name", row.name());
-            row.values().forEach((k, v) -> {
-                if (k.equals("devel_ccc_" + e.getKey().key()) || k.equals("code_version") || k.equals("config")) {
-                    t.put(k, String.valueOf(v));
-                }
-            });
+            for (String k : List.of("devel_ccc_" + e.getKey().key(), "code_version", "config")) {
+                t.put(k, String.valueOf(row.values().get(k)));
+            }
         }
         Submission submission = Submission.of(format, cfg.partition(), timeline, predictions);
 
@@ -134,7 +132,7 @@ public final class ExportJob {
         }
         try (InputStream in = fs.open(p)) {
             JsonNode m = AtomicFiles.JSON.readTree(in);
-            if (!"museflow sweep".equals(m.path("kind").asText())) {
+            if (!SweepLayout.KIND.equals(m.path("kind").asText())) {
                 throw new InputDataException(ExportConfig.SECTION + ".sweep: " + sweep + " is not a sweep's output");
             }
             return m;
@@ -142,7 +140,7 @@ public final class ExportJob {
     }
 
     private static TrialRow trialRow(String sweep, String id, Target target, Configuration conf) throws IOException {
-        Path file = new Path(sweep, SweepLayout.TRIALS + "/" + id + ".parquet");
+        Path file = io.museflow.sweep.SweepTask.rowFile(sweep, id);
         if (!file.getFileSystem(conf).exists(file)) {
             throw new InputDataException(ExportConfig.SECTION + ".trials." + target.key() + ": trial " + id
                     + " is not in " + sweep + " (ids are in its trials and summary tables)");

@@ -102,14 +102,17 @@ public record Submission(SubmissionFormat format, Partition partition, List<Targ
 
     /** Numeric video ids by number (MuSe ids are numbers), others by name, numbers first. */
     static final Comparator<String> CHALLENGE_ORDER = (a, b) -> {
-        boolean na = a.chars().allMatch(Character::isDigit) && !a.isEmpty();
-        boolean nb = b.chars().allMatch(Character::isDigit) && !b.isEmpty();
+        boolean na = isNumber(a);
+        boolean nb = isNumber(b);
         if (na && nb) {
-            int byLength = Integer.compare(a.replaceFirst("^0+(?=.)", "").length(), b.replaceFirst("^0+(?=.)", "").length());
-            return byLength != 0 ? byLength : a.replaceFirst("^0+(?=.)", "").compareTo(b.replaceFirst("^0+(?=.)", ""));
+            return new java.math.BigInteger(a).compareTo(new java.math.BigInteger(b));
         }
         return na ? -1 : nb ? 1 : a.compareTo(b);
     };
+
+    private static boolean isNumber(String id) {
+        return !id.isEmpty() && id.chars().allMatch(Character::isDigit);
+    }
 
     public int rows() {
         return videos.stream().mapToInt(v -> v.timestampsMs().length).sum();

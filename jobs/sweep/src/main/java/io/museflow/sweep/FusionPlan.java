@@ -83,12 +83,10 @@ final class FusionPlan {
         grid.trials().forEach(t -> seeds.add(t.seed()));
         for (SweepGrid.Fusion.Early e : grid.fusion().early()) {
             for (Target target : targets()) {
-                Map<String, Candidate> bestPerSet = new LinkedHashMap<>();
-                candidates.stream().filter(c -> c.target() == target && !c.sets().contains("+")
-                                && (e.sets().isEmpty() || e.sets().contains(c.sets())))
-                        .forEach(c -> bestPerSet.merge(c.sets(), c, (a, b) -> b.devel() > a.devel() ? b : a));
-                List<Candidate> top = bestPerSet.values().stream().sorted(Comparator.comparingDouble(Candidate::devel)
-                        .reversed()).limit(e.top()).toList();
+                List<Candidate> top = candidates.stream().map(Candidate::sets).distinct()
+                        .filter(set -> !set.contains("+") && (e.sets().isEmpty() || e.sets().contains(set)))
+                        .map(set -> bestOf(target, set)).flatMap(Optional::stream)
+                        .sorted(Comparator.comparingDouble(Candidate::devel).reversed()).limit(e.top()).toList();
                 if (top.size() < e.top()) {
                     log.warn("early fusion of the top " + e.top() + " sets for " + target + ": only " + top.size()
                             + " sets have successful trials; skipped");

@@ -142,8 +142,7 @@ public record FusionUnit(Target target, List<String> sets, List<String> sources,
         }
         List<FusionColumn> columns = new ArrayList<>();
         for (String source : sources) {
-            columns.add(new FusionColumn(source, predictions(new Path(output, SweepLayout.PREDICTIONS + "/" + source
-                    + ".parquet"), conf, labels)));
+            columns.add(new FusionColumn(source, predictions(SweepLayout.predictionsFile(output, source), conf, labels)));
         }
         if (model == FusionModel.MEAN) {
             Map<Partition, List<Sequence>> videos = new LinkedHashMap<>();

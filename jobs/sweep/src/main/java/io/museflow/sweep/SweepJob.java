@@ -157,50 +157,26 @@ public final class SweepJob {
                 skipped, out, todo.size(), grid.threadsPerTrial()));
         SweepProgress progress = new SweepProgress(log, todo.size());
         long trialsStart = System.nanoTime();
-        int[] counts = runAll(sc, grid, conf, todo, progress);
+        int[] ran = runAll(sc, grid, conf, todo, progress);
+        int[] tally = {total, skipped, ran[0], ran[1]}; // planned, skipped, trained, failed
         if (!grid.fusion().isEmpty()) {
             // In rounds: a greedy selection's next step depends on the fusions of its last one.
             FusionPlan plan = new FusionPlan(grid, data.fingerprint(), out, conf, log);
-            Map<String, SweepTask.Unit> earlyTodo = new LinkedHashMap<>();
-            Set<String> doneBefore = SweepLayout.committed(out, conf);
-            List<TrialSpec> early = plan.early();
-            for (TrialSpec t : early) {
-                String id = t.id(data.fingerprint());
-                if (!doneBefore.contains(id)) {
-                    earlyTodo.putIfAbsent(id, new SweepTask.GridUnit(t, id, data.fingerprint()));
-                }
-            }
+            List<SweepTask.Unit> early = plan.early().stream().<SweepTask.Unit>map(t -> new SweepTask.GridUnit(t,
+                    t.id(data.fingerprint()), data.fingerprint())).toList();
             if (!early.isEmpty()) {
-                total += early.size();
-                skipped += early.size() - earlyTodo.size();
-                log.info(String.format("early fusion: %d trials, %d to train", early.size(), earlyTodo.size()));
-                progress.add(earlyTodo.size());
-                int[] more = runAll(sc, grid, conf, earlyTodo, progress);
-                counts[0] += more[0];
-                counts[1] += more[1];
+                runPlanned(sc, grid, conf, out, "early fusion", early, progress, log, tally);
             }
             int round = 0;
             for (List<FusionUnit> fusions = plan.next(); !fusions.isEmpty(); fusions = plan.next()) {
-                round++;
-                Map<String, SweepTask.Unit> fusionTodo = new LinkedHashMap<>();
-                Set<String> doneNow = SweepLayout.committed(out, conf);
-                for (FusionUnit f : fusions) {
-                    if (!doneNow.contains(f.id())) {
-                        fusionTodo.putIfAbsent(f.id(), f);
-                    }
-                }
-                total += fusions.size();
-                skipped += fusions.size() - fusionTodo.size();
-                log.info(String.format("late fusion, round %d: %d trials, %d to train", round, fusions.size(),
-                        fusionTodo.size()));
-                progress.add(fusionTodo.size());
-                int[] more = runAll(sc, grid, conf, fusionTodo, progress);
-                counts[0] += more[0];
-                counts[1] += more[1];
+                runPlanned(sc, grid, conf, out, "late fusion, round " + ++round, List.copyOf(fusions), progress, log,
+                        tally);
             }
         }
-        int trained = counts[0];
-        int failed = counts[1];
+        total = tally[0];
+        skipped = tally[1];
+        int trained = tally[2];
+        int failed = tally[3];
         double trialSeconds = (System.nanoTime() - trialsStart) / 1e9;
         log.info(String.format("trials: %d ran in %.1f s of wall time", trained, trialSeconds));
         String best = progress.best();
@@ -213,6 +189,29 @@ public final class SweepJob {
         log.info(String.format("done: %d trained (%d failed), %d skipped, in %.0f s; %s", trained, failed, skipped,
                 log.elapsedSeconds(), best));
         return new Report(total, skipped, trained, failed, trialSeconds, log.elapsedSeconds(), best);
+    }
+
+    /**
+     * Runs the units of one planned step (early fusion, a late-fusion round) that are not committed
+     * yet, and adds them to {@code tally}: {planned, skipped, trained, failed}.
+     */
+    private static void runPlanned(JavaSparkContext sc, SweepGrid grid, Configuration conf, Path out, String what,
+                                   List<SweepTask.Unit> units, SweepProgress progress, Console log, int[] tally)
+            throws Exception {
+        Set<String> done = SweepLayout.committed(out, conf);
+        Map<String, SweepTask.Unit> todo = new LinkedHashMap<>();
+        for (SweepTask.Unit u : units) {
+            if (!done.contains(u.id())) {
+                todo.putIfAbsent(u.id(), u);
+            }
+        }
+        log.info(String.format("%s: %d trials, %d to train", what, units.size(), todo.size()));
+        progress.add(todo.size());
+        int[] ran = runAll(sc, grid, conf, todo, progress);
+        tally[0] += units.size();
+        tally[1] += units.size() - todo.size();
+        tally[2] += ran[0];
+        tally[3] += ran[1];
     }
 
     /**
@@ -274,7 +273,7 @@ public final class SweepJob {
         if (fs.exists(manifest)) {
             try (InputStream in = fs.open(manifest)) {
                 com.fasterxml.jackson.databind.JsonNode m = AtomicFiles.JSON.readTree(in);
-                if (!"museflow sweep".equals(m.path("kind").asText())) {
+                if (!SweepLayout.KIND.equals(m.path("kind").asText())) {
                     throw new InputDataException(out + " is not a sweep's output (its " + OutputDir.MANIFEST
                             + " is another job's); refusing to write into it (choose another "
                             + SweepGrid.SECTION + ".output)");
@@ -294,7 +293,7 @@ public final class SweepJob {
         }
         fs.mkdirs(out);
         ObjectNode m = AtomicFiles.JSON.createObjectNode();
-        m.put("kind", "museflow sweep");
+        m.put("kind", SweepLayout.KIND);
         m.put("data", grid.data());
         m.put("data_fingerprint", data.fingerprint());
         m.put("code_version", CodeVersion.get());

@@ -134,7 +134,7 @@ public final class SweepTask implements Serializable {
         if (run != null) {
             ResultTables.writeEpochs(new Path(out, SweepLayout.EPOCHS + "/" + id + ".parquet"), conf, id,
                     unit.targets(), epochs);
-            ResultTables.writePredictions(new Path(out, SweepLayout.PREDICTIONS + "/" + id + ".parquet"), conf, id, run);
+            ResultTables.writePredictions(SweepLayout.predictionsFile(output, id), conf, id, run);
             crashIfAsked("after-predictions", attempt);
             if (saveModels && run.net() != null) {
                 writeModel(run, new Path(out, SweepLayout.MODELS + "/" + id + ".zip"), conf);

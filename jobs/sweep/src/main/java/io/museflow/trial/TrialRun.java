@@ -47,7 +47,7 @@ public record TrialRun(List<Target> targets, Map<Partition, List<Sequence>> vide
     public static TrialRun of(List<Target> targets, Map<Partition, List<Sequence>> videos, Map<String, long[]> timestamps,
                               MultiLayerNetwork net, Trainer.Result result, String dataFingerprint) {
         return of(targets, videos, timestamps, net, result, dataFingerprint,
-                partition -> Trainer.score(net, partition, targets.size()));
+                scored(videos, partition -> Trainer.score(net, partition, targets.size())));
     }
 
     /**
@@ -58,22 +58,26 @@ public record TrialRun(List<Target> targets, Map<Partition, List<Sequence>> vide
     public static TrialRun untrained(List<Target> targets, Map<Partition, List<Sequence>> videos,
                                      Map<String, long[]> timestamps, Map<String, float[]> predictions,
                                      String dataFingerprint) {
-        double[] devel = new double[targets.size()];
-        Scores[] scores = Trainer.score(predictions, videos.get(Partition.DEVEL), targets.size()).scores();
-        for (int c = 0; c < devel.length; c++) {
-            devel[c] = scores[c].ccc();
-        }
-        return of(targets, videos, timestamps, null, new Trainer.Result(0, 0, devel, List.of()), dataFingerprint,
-                partition -> Trainer.score(predictions, partition, targets.size()));
+        Map<Partition, Trainer.Scored> scored = scored(videos, partition -> Trainer.score(predictions, partition,
+                targets.size()));
+        double[] devel = java.util.Arrays.stream(scored.get(Partition.DEVEL).scores()).mapToDouble(Scores::ccc).toArray();
+        return of(targets, videos, timestamps, null, new Trainer.Result(0, 0, devel, List.of()), dataFingerprint, scored);
+    }
+
+    private static Map<Partition, Trainer.Scored> scored(Map<Partition, List<Sequence>> videos,
+                                                         java.util.function.Function<List<Sequence>, Trainer.Scored> scorer) {
+        Map<Partition, Trainer.Scored> out = new LinkedHashMap<>();
+        videos.forEach((p, vs) -> out.put(p, scorer.apply(vs)));
+        return out;
     }
 
     private static TrialRun of(List<Target> targets, Map<Partition, List<Sequence>> videos,
                                Map<String, long[]> timestamps, MultiLayerNetwork net, Trainer.Result result,
-                               String dataFingerprint, java.util.function.Function<List<Sequence>, Trainer.Scored> scorer) {
+                               String dataFingerprint, Map<Partition, Trainer.Scored> byPartition) {
         Map<Partition, Scores[]> scores = new LinkedHashMap<>();
         Map<Partition, Map<String, float[]>> predictions = new LinkedHashMap<>();
-        for (Map.Entry<Partition, List<Sequence>> e : videos.entrySet()) {
-            Trainer.Scored scored = scorer.apply(e.getValue());
+        for (Map.Entry<Partition, Trainer.Scored> e : byPartition.entrySet()) {
+            Trainer.Scored scored = e.getValue();
             predictions.put(e.getKey(), scored.predictions());
             // Unlabelled partitions (test without label files) get predictions only.
             if (java.util.Arrays.stream(scored.scores()).anyMatch(x -> x.frames() > 0)) {

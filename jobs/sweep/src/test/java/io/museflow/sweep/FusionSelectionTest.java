@@ -97,17 +97,23 @@ class FusionSelectionTest {
                 .max(Comparator.comparingDouble(id -> devel(id, target))).orElseThrow();
     }
 
-    /** Fusion rows: their sources (label -> trial id) from the config. */
-    private List<Map<String, String>> sourcesOf(String where) throws Exception {
-        List<Map<String, String>> out = new ArrayList<>();
-        for (Row r : trials.where(where).collectAsList()) {
-            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getString(r.fieldIndex("config")))
+    /** A fusion row's sources (label -> trial id), from its config. */
+    private static Map<String, String> sources(Row r) {
+        com.fasterxml.jackson.databind.JsonNode node;
+        try {
+            node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getString(r.fieldIndex("config")))
                     .path("late_fusion").path("sources");
-            Map<String, String> m = new LinkedHashMap<>();
-            node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
-            out.add(m);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError(e);
         }
-        return out;
+        Map<String, String> m = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        return m;
+    }
+
+    /** Fusion rows: their sources (label -> trial id) from the config. */
+    private List<Map<String, String>> sourcesOf(String where) {
+        return trials.where(where).collectAsList().stream().map(FusionSelectionTest::sources).toList();
     }
 
     @Test
@@ -197,14 +203,8 @@ class FusionSelectionTest {
         List<Row> out = new ArrayList<>();
         for (Row r : trials.where("model = 'late-sun' AND seed = " + seed + " AND targets = '" + target
                 + "' AND feature_sets = '" + label + "'").collectAsList()) {
-            com.fasterxml.jackson.databind.JsonNode sources;
-            try {
-                sources = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getString(r.fieldIndex("config")))
-                        .path("late_fusion").path("sources");
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new AssertionError(e);
-            }
-            if (sets.stream().allMatch(s -> best(s, target).equals(sources.path(s).asText()))) {
+            Map<String, String> sources = sources(r);
+            if (sets.stream().allMatch(s -> best(s, target).equals(sources.get(s)))) {
                 out.add(r);
             }
         }
