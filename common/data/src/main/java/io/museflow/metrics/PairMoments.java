@@ -24,6 +24,26 @@ public final class PairMoments implements Serializable {
     private double coM;
     private double sqErr;
 
+    /**
+     * The accumulator of {@code n} pairs from their means, sums of squared deviations (variance
+     * times n), co-moment and sum of squared errors, as a database's aggregates give them.
+     */
+    public static PairMoments of(long n, double meanP, double meanG, double m2P, double m2G, double coM,
+                                 double sqErr) {
+        if (n < 0 || (n == 0 && (meanP != 0 || meanG != 0 || m2P != 0 || m2G != 0 || coM != 0 || sqErr != 0))) {
+            throw new IllegalArgumentException("moments of " + n + " pairs");
+        }
+        PairMoments m = new PairMoments();
+        m.n = n;
+        m.meanP = meanP;
+        m.meanG = meanG;
+        m.m2P = m2P;
+        m.m2G = m2G;
+        m.coM = coM;
+        m.sqErr = sqErr;
+        return m;
+    }
+
     /** Adds one pair; callers skip masked frames and frames without a gold label. */
     public PairMoments add(double prediction, double gold) {
         n++;

@@ -16,10 +16,21 @@ public record Scores(double ccc, double pearson, double rmse, long frames, Map<S
 
     /**
      * The 95 % bootstrap interval of {@link #ccc} over the videos, computed when asked (per-epoch
-     * monitoring never asks, so it costs nothing there).
+     * monitoring never asks, so it costs nothing there). Videos in the order of their ids, as a seed
+     * mean's interval takes them: a configuration of one seed gets its trial's interval.
      */
     public VideoBootstrap.Interval cccInterval() {
-        return VideoBootstrap.ccc(videoMoments);
+        return VideoBootstrap.seedMean(List.of(momentsByVideo()));
+    }
+
+    /** Each video's moments by its id, in the order the videos came. */
+    public Map<String, PairMoments> momentsByVideo() {
+        Map<String, PairMoments> byVideo = new LinkedHashMap<>();
+        int i = 0;
+        for (String video : perVideoCcc.keySet()) {
+            byVideo.put(video, videoMoments.get(i++));
+        }
+        return byVideo;
     }
 
     /** Accumulates videos one at a time. */

@@ -1,8 +1,12 @@
 package io.museflow.metrics;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * Percentile bootstrap of the evaluation CCC over videos: the partition's videos are drawn with
@@ -34,34 +38,67 @@ public final class VideoBootstrap {
         return ccc(videos, RESAMPLES, LEVEL, SEED);
     }
 
-    /** The CCCs of {@code resamples} bootstrap draws of {@code videos}, sorted. */
-    static double[] distribution(List<PairMoments> videos, int resamples, long seed) {
-        int n = videos.size();
+    public static Interval ccc(List<PairMoments> videos, int resamples, double level, long seed) {
+        return interval(List.of(videos), resamples, level, seed);
+    }
+
+    /**
+     * The 95 % interval of a seed mean: the moments of each seed's predictions by video (the same
+     * videos for every seed; a video a seed lacks counts as empty). Each draw picks the videos once
+     * and scores every seed on that same draw before averaging: the seeds are scored on the same
+     * devel videos, so a hard video lowers them all, and resampling videos jointly keeps that (an
+     * interval from the seeds' spread alone would not). With one seed it is {@link #ccc(List)}.
+     */
+    public static Interval seedMean(List<Map<String, PairMoments>> seeds) {
+        Set<String> videos = new TreeSet<>();
+        seeds.forEach(s -> videos.addAll(s.keySet()));
+        List<List<PairMoments>> aligned = new ArrayList<>();
+        for (Map<String, PairMoments> s : seeds) {
+            aligned.add(videos.stream().map(v -> s.getOrDefault(v, new PairMoments())).toList());
+        }
+        return interval(aligned, RESAMPLES, LEVEL, SEED);
+    }
+
+    /** The CCCs (averaged over seeds) of {@code resamples} bootstrap draws of the videos, sorted. */
+    static double[] distribution(List<List<PairMoments>> seeds, int resamples, long seed) {
+        int n = seeds.get(0).size();
         double[] out = new double[resamples];
+        int[] draw = new int[n];
         SplittableRandom rng = new SplittableRandom(seed);
         for (int b = 0; b < resamples; b++) {
-            PairMoments draw = new PairMoments();
             for (int k = 0; k < n; k++) {
-                draw.merge(videos.get(rng.nextInt(n)));
+                draw[k] = rng.nextInt(n);
             }
-            out[b] = draw.ccc();
+            double sum = 0;
+            for (List<PairMoments> videos : seeds) {
+                PairMoments merged = new PairMoments();
+                for (int k : draw) {
+                    merged.merge(videos.get(k));
+                }
+                sum += merged.ccc();
+            }
+            out[b] = sum / seeds.size();
         }
         Arrays.sort(out);
         return out;
     }
 
-    public static Interval ccc(List<PairMoments> videos, int resamples, double level, long seed) {
+    /** {@code seeds}: per seed, the moments of the same videos in the same order. */
+    private static Interval interval(List<List<PairMoments>> seeds, int resamples, double level, long seed) {
         if (resamples < 2 || !(level > 0 && level < 1)) {
             throw new IllegalArgumentException("bootstrap needs at least 2 resamples and a level in (0, 1): "
                     + resamples + ", " + level);
         }
-        if (videos.stream().mapToLong(PairMoments::count).sum() == 0) {
-            return new Interval(Double.NaN, Double.NaN);
-        }
         // A video without labelled frames adds nothing to a draw; drawing it would only shrink the
         // draw's size, so it is left out.
-        List<PairMoments> labelled = videos.stream().filter(v -> v.count() > 0).toList();
-        double[] sorted = distribution(labelled, resamples, seed);
+        int videos = seeds.isEmpty() ? 0 : seeds.get(0).size();
+        List<Integer> labelled = java.util.stream.IntStream.range(0, videos)
+                .filter(v -> seeds.stream().anyMatch(s -> s.get(v).count() > 0)).boxed().toList();
+        if (labelled.isEmpty()) {
+            return new Interval(Double.NaN, Double.NaN);
+        }
+        List<List<PairMoments>> kept = seeds.stream().map(s -> labelled.stream().map(s::get).toList()).toList();
+        double[] sorted = distribution(kept, resamples, seed);
         double tail = (1 - level) / 2;
         return new Interval(quantile(sorted, tail), quantile(sorted, 1 - tail));
     }

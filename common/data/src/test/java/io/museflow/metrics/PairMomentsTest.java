@@ -115,4 +115,30 @@ class PairMomentsTest {
         }
         assertEquals(ids, List.copyOf(b.build().perVideoCcc().keySet()));
     }
+
+    /** From a database's aggregates (count, means, population variances and covariance times n). */
+    @Test
+    void fromAggregatesEqualsAccumulated() {
+        double[] p = {0.1, 0.5, -0.3, 0.9, 0.2};
+        double[] g = {0.0, 0.4, -0.1, 0.7, 0.5};
+        PairMoments acc = new PairMoments();
+        double mp = 0, mg = 0, sq = 0;
+        for (int i = 0; i < p.length; i++) {
+            acc.add(p[i], g[i]);
+            mp += p[i] / p.length;
+            mg += g[i] / p.length;
+            sq += (p[i] - g[i]) * (p[i] - g[i]);
+        }
+        double vp = 0, vg = 0, cov = 0;
+        for (int i = 0; i < p.length; i++) {
+            vp += (p[i] - mp) * (p[i] - mp);
+            vg += (g[i] - mg) * (g[i] - mg);
+            cov += (p[i] - mp) * (g[i] - mg);
+        }
+        PairMoments of = PairMoments.of(p.length, mp, mg, vp, vg, cov, sq);
+        assertEquals(acc.ccc(), of.ccc(), 1e-12);
+        assertEquals(acc.rmse(), of.rmse(), 1e-12);
+        assertEquals(acc.ccc(), new PairMoments().merge(of).ccc(), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> PairMoments.of(0, 1, 0, 0, 0, 0, 0));
+    }
 }

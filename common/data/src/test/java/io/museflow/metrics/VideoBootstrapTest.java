@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +51,7 @@ class VideoBootstrapTest {
             exact.add(ccc(p, g));
         }
         int resamples = 20_000;
-        double[] boot = VideoBootstrap.distribution(videos, resamples, 11);
+        double[] boot = VideoBootstrap.distribution(List.of(videos), resamples, 11);
         for (double q : new double[]{0.05, 0.25, 0.5, 0.75, 0.95}) {
             double x = exact.stream().sorted().toList().get((int) (q * 255));
             double exactCdf = exact.stream().filter(e -> e <= x + 1e-12).count() / 256.0;
@@ -115,6 +116,68 @@ class VideoBootstrapTest {
         assertEquals(one.ccc(), withEmpty.low(), 1e-12, "a video without labelled frames is left out");
         assertTrue(Double.isNaN(VideoBootstrap.ccc(List.of(new PairMoments())).low()));
         assertTrue(Double.isNaN(VideoBootstrap.ccc(List.of()).high()));
+    }
+
+    /**
+     * A seed mean's draws score every seed on the same videos: with two seeds over three videos,
+     * enumerate all 3^3 draws, average the two seeds' CCCs on each, and compare to the bootstrap's
+     * distribution; drawing each seed's videos independently would give a narrower one.
+     */
+    @Test
+    void seedMeanDrawsTheSameVideosForEverySeed() {
+        SplittableRandom rng = new SplittableRandom(7);
+        List<Map<String, PairMoments>> seeds = new ArrayList<>();
+        List<List<float[][]>> raw = new ArrayList<>();
+        for (int s = 0; s < 2; s++) {
+            SplittableRandom videosRng = new SplittableRandom(100); // the same gold for both seeds
+            List<float[][]> vs = new ArrayList<>();
+            Map<String, PairMoments> byVideo = new java.util.TreeMap<>();
+            for (int v = 0; v < 3; v++) {
+                float[][] video = video(videosRng, 30 + 10 * v, 0.2 + 0.5 * v, 0);
+                for (int t = 0; t < video[0].length; t++) {
+                    video[0][t] += (float) (0.4 * rng.nextGaussian()); // this seed's own errors
+                }
+                vs.add(video);
+                byVideo.put("v" + v, moments(video));
+            }
+            raw.add(vs);
+            seeds.add(byVideo);
+        }
+        List<Double> exact = new ArrayList<>();
+        for (int code = 0; code < 27; code++) {
+            double sum = 0;
+            for (List<float[][]> vs : raw) {
+                List<Float> p = new ArrayList<>();
+                List<Float> g = new ArrayList<>();
+                for (int k = 0, c = code; k < 3; k++, c /= 3) {
+                    float[][] v = vs.get(c % 3);
+                    for (int t = 0; t < v[0].length; t++) {
+                        p.add(v[0][t]);
+                        g.add(v[1][t]);
+                    }
+                }
+                sum += ccc(p, g);
+            }
+            exact.add(sum / 2);
+        }
+        int resamples = 20_000;
+        double[] boot = VideoBootstrap.distribution(seeds.stream()
+                .map(m -> List.copyOf(m.values())).toList(), resamples, 13);
+        for (double q : new double[]{0.1, 0.5, 0.9}) {
+            double x = exact.stream().sorted().toList().get((int) (q * 26));
+            double exactCdf = exact.stream().filter(e -> e <= x + 1e-12).count() / 27.0;
+            double bootCdf = java.util.Arrays.stream(boot).filter(b -> b <= x + 1e-9).count() / (double) resamples;
+            assertEquals(exactCdf, bootCdf, 0.015, "CDF at the exact " + q + " quantile " + x);
+        }
+        VideoBootstrap.Interval mean = VideoBootstrap.seedMean(seeds);
+        double pointMean = seeds.stream().mapToDouble(m -> {
+            PairMoments all = new PairMoments();
+            m.values().forEach(all::merge);
+            return all.ccc();
+        }).average().orElseThrow();
+        assertTrue(mean.contains(pointMean), mean + " holds the seed mean " + pointMean);
+        assertEquals(VideoBootstrap.ccc(List.copyOf(seeds.get(0).values())), VideoBootstrap.seedMean(seeds.subList(0, 1)),
+                "one seed: the trial's own interval");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.museflow.results;
 
 import io.museflow.data.Target;
+import io.museflow.metrics.PairMoments;
+import io.museflow.metrics.VideoBootstrap;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,24 +21,34 @@ import java.util.function.Function;
  * + BiLSTM vs BiLSTM vs attention), loss ablation, recurrent cells, the unimodal table by modality,
  * RE vs no RE, early vs late fusion over feature combinations, and the best system. Each cell is
  * the configuration with the best seed-mean devel CCC among the trials of that variant, reported as
- * devel mean ± standard deviation over its seeds and, where the package has test labels, test mean
- * ± standard deviation beside it. Choices look at devel only.
+ * devel mean ± standard deviation over its seeds with a 95 % bootstrap interval of that mean over
+ * devel videos and, where the package has test labels, test mean ± standard deviation beside it.
+ * Choices look at devel only.
  */
 public final class PaperTables {
 
     /** What the tables need of one successful trial, for one target it predicts. */
     public record Trial(String trialId, String groupId, String name, Target target, String featureSets, String model,
                         int attentionLayers, int lstmLayers, String cell, boolean bidirectional, int layers, String loss,
-                        double devel, double test) {
+                        double devel, double test, Map<String, PairMoments> develVideos) {
+        /** {@code develVideos}: the moments of its devel predictions by video (empty when unknown). */
+        public Trial {
+            develVideos = Map.copyOf(develVideos);
+        }
     }
 
-    /** One cell of a table: a variant's best configuration for a target, over its seeds. */
+    /**
+     * One cell of a table: a variant's best configuration for a target, over its seeds, with the 95 %
+     * bootstrap interval (by devel video) of its devel seed mean ({@link VideoBootstrap#seedMean};
+     * NaN where a seed's predictions are unknown).
+     */
     public record Cell(String table, Target target, String group, String variant, int seeds, double develMean,
-                       double develStd, double testMean, double testStd, String name, String bestTrialId) {
+                       double develStd, double develLow, double develHigh, double testMean, double testStd, String name,
+                       String bestTrialId) {
         /** The same figures under another table, group and variant. */
         Cell as(String table, String group, String variant) {
-            return new Cell(table, target, group, variant, seeds, develMean, develStd, testMean, testStd, name,
-                    bestTrialId);
+            return new Cell(table, target, group, variant, seeds, develMean, develStd, develLow, develHigh, testMean,
+                    testStd, name, bestTrialId);
         }
     }
 
@@ -187,8 +199,11 @@ public final class PaperTables {
             List<Trial> best = configurations.values().stream().max(Comparator.comparingDouble(
                     (List<Trial> c) -> mean(c, Trial::devel)).thenComparing(c -> c.get(0).groupId())).orElseThrow();
             Trial top = best.stream().max(Comparator.comparingDouble(Trial::devel)).orElseThrow();
+            VideoBootstrap.Interval ci = best.stream().anyMatch(t -> t.develVideos().isEmpty())
+                    ? new VideoBootstrap.Interval(Double.NaN, Double.NaN)
+                    : VideoBootstrap.seedMean(best.stream().map(Trial::develVideos).toList());
             out.add(new Cell(name, Target.of(k[0]), k[1], k[2], best.size(), mean(best, Trial::devel),
-                    std(best, Trial::devel), mean(best, Trial::test), std(best, Trial::test),
+                    std(best, Trial::devel), ci.low(), ci.high(), mean(best, Trial::test), std(best, Trial::test),
                     top.name().replaceFirst(" seed-?[0-9]+$", ""), top.trialId()));
         });
         return out;
@@ -238,7 +253,8 @@ public final class PaperTables {
                 Set<Integer> seeds = new java.util.TreeSet<>();
                 for (Target x : targets) {
                     Cell c = byTarget.get(x);
-                    sb.append(" ").append(c == null ? "" : format(c.develMean(), c.develStd())).append(" |");
+                    sb.append(" ").append(c == null ? "" : format(c.develMean(), c.develStd())
+                            + interval(c.develLow(), c.develHigh())).append(" |");
                     if (hasTest) {
                         sb.append(" ").append(c == null ? "" : format(c.testMean(), c.testStd())).append(" |");
                     }
@@ -252,6 +268,11 @@ public final class PaperTables {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** A devel seed mean's bootstrap interval after its figure; nothing when unknown. */
+    static String interval(double low, double high) {
+        return Double.isNaN(low) ? "" : String.format(Locale.ROOT, " [%.3f, %.3f]", low, high);
     }
 
     static String format(double mean, double std) {

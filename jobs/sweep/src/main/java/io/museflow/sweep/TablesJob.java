@@ -5,6 +5,8 @@ import io.museflow.data.InputDataException;
 import io.museflow.data.Target;
 import io.museflow.job.Console;
 import io.museflow.job.Jobs;
+import io.museflow.metrics.PairMoments;
+import io.museflow.results.DevelMoments;
 import io.museflow.results.PaperTables;
 import io.museflow.results.SweepLayout;
 import io.museflow.store.AtomicFiles;
@@ -70,6 +72,7 @@ public final class TablesJob {
         if (!trialsDir.getFileSystem(conf).exists(trialsDir)) {
             throw new InputDataException(SECTION + ".sweep: " + o.sweep() + " has no trials table (run a sweep first)");
         }
+        Map<String, Map<String, PairMoments>> develVideos = DevelMoments.read(spark, o.sweep());
         List<PaperTables.Trial> trials = new ArrayList<>();
         for (Row r : spark.read().parquet(trialsDir.toString()).where("status = 'ok'").collectAsList()) {
             for (String t : r.getString(r.fieldIndex("targets")).split("\\+")) {
@@ -79,18 +82,22 @@ public final class TablesJob {
                     continue;
                 }
                 Double test = number(r, "test_ccc_" + t);
-                trials.add(new PaperTables.Trial(r.getString(r.fieldIndex("trial_id")), text(r, "group_id"),
+                String id = r.getString(r.fieldIndex("trial_id"));
+                trials.add(new PaperTables.Trial(id, text(r, "group_id"),
                         text(r, "name"), target, text(r, "feature_sets"), text(r, "model"), integer(r, "attention_layers"),
                         integer(r, "lstm_layers"), text(r, "cell"), Boolean.TRUE.equals(value(r, "bidirectional")),
-                        integer(r, "layers"), text(r, "loss"), devel, test == null ? Double.NaN : test));
+                        integer(r, "layers"), text(r, "loss"), devel, test == null ? Double.NaN : test,
+                        develVideos.getOrDefault(DevelMoments.key(id, t), Map.of())));
             }
         }
         List<PaperTables.Cell> cells = PaperTables.compute(trials, o.modalities());
         String md = "# Tables of sweep " + o.sweep() + "\n\nEach cell: the configuration with the best devel seed mean "
                 + "among the trials of that variant; mean ± standard deviation over its seeds (devel, and test where "
-                + "the package has test labels; nothing is chosen on test).\n\n" + PaperTables.markdown(cells);
+                + "the package has test labels; nothing is chosen on test); in brackets the 95 % bootstrap interval "
+                + "of the devel seed mean over devel videos (1,000 draws of the videos, each scoring every seed).\n\n" + PaperTables.markdown(cells);
         Dataset<Row> table = spark.createDataFrame(cells.stream().map(c -> org.apache.spark.sql.RowFactory.create(
                 c.table(), c.target().key(), c.group(), c.variant(), c.seeds(), c.develMean(), nanToNull(c.develStd()),
+                nanToNull(c.develLow()), nanToNull(c.develHigh()),
                 nanToNull(c.testMean()), nanToNull(c.testStd()), c.name(), c.bestTrialId())).toList(), SCHEMA);
         Path out = new Path(o.output());
         AtomicFiles.commitReplacing(out, conf, tmp -> {
@@ -109,7 +116,8 @@ public final class TablesJob {
     static final org.apache.spark.sql.types.StructType SCHEMA = new org.apache.spark.sql.types.StructType()
             .add("table", "string", false).add("target", "string", false).add("group", "string", false)
             .add("variant", "string", false).add("seeds", "int", false).add("devel_mean", "double", false)
-            .add("devel_std", "double", true).add("test_mean", "double", true).add("test_std", "double", true)
+            .add("devel_std", "double", true).add("devel_ci_low", "double", true)
+            .add("devel_ci_high", "double", true).add("test_mean", "double", true).add("test_std", "double", true)
             .add("name", "string", true).add("best_trial_id", "string", false);
 
     private static Double nanToNull(double v) {

@@ -1,6 +1,8 @@
 package io.museflow.results;
 
 import io.museflow.data.Target;
+import io.museflow.metrics.PairMoments;
+import io.museflow.metrics.VideoBootstrap;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,7 +21,7 @@ class PaperTablesTest {
         for (int s = 0; s < devel.length; s++) {
             trials.add(new PaperTables.Trial(group + "-" + s, group, group + " seed" + (s + 1), Target.AROUSAL, sets,
                     model, attention, lstm, cell, true, model.equals("stacked") ? 2 : 0, loss, devel[s],
-                    test == null ? Double.NaN : test[s]));
+                    test == null ? Double.NaN : test[s], Map.of()));
         }
     }
 
@@ -60,6 +62,41 @@ class PaperTablesTest {
         String md = PaperTables.markdown(cells);
         assertTrue(md.contains("| egemaps | attention + BiLSTM | 0.580 ± 0.020 | 0.520 ± 0.020 | 3 |"), md);
         assertTrue(md.contains("| egemaps | attention | 0.300 | – | 1 |"), md);
+    }
+
+    /** A cell's interval is the seed-mean bootstrap over its configuration's seeds, never another's. */
+    @Test
+    void cellsCarryTheIntervalOfTheirSeedMean() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+        List<Map<String, PairMoments>> seedsOfB = new ArrayList<>();
+        for (String group : List.of("A", "B")) {
+            for (int s = 0; s < 3; s++) {
+                Map<String, PairMoments> videos = new java.util.TreeMap<>();
+                for (int v = 0; v < 6; v++) {
+                    PairMoments m = new PairMoments();
+                    for (int t = 0; t < 50; t++) {
+                        double gold = Math.sin(t / 5.0 + v);
+                        m.add(gold + (group.equals("A") ? 0.9 : 0.4) * rng.nextGaussian(), gold);
+                    }
+                    videos.put("v" + v, m);
+                }
+                if (group.equals("B")) {
+                    seedsOfB.add(videos);
+                }
+                PairMoments all = new PairMoments();
+                videos.values().forEach(all::merge);
+                trials.add(new PaperTables.Trial(group + s, group, group + " seed" + s, Target.AROUSAL, "egemaps", "sun",
+                        1, 1, "", true, 0, "ccc", all.ccc(), Double.NaN, videos));
+            }
+        }
+        PaperTables.Cell b = cell(PaperTables.compute(trials, Map.of()), "model", "egemaps", "attention + BiLSTM");
+        assertEquals("B", b.name(), "the better configuration by seed mean");
+        VideoBootstrap.Interval expected = VideoBootstrap.seedMean(seedsOfB);
+        assertEquals(expected.low(), b.develLow(), 1e-12);
+        assertEquals(expected.high(), b.develHigh(), 1e-12);
+        assertTrue(b.develLow() < b.develMean() && b.develMean() < b.develHigh(), b.toString());
+        assertTrue(PaperTables.markdown(List.of(b)).contains(String.format(java.util.Locale.ROOT, "[%.3f, %.3f]",
+                b.develLow(), b.develHigh())), "the Markdown cell shows the interval");
     }
 
     @Test

@@ -107,6 +107,17 @@ class HonestNumbersTest {
                 "devel_mean")), 1e-12);
         assertEquals(seeds.getDouble(seeds.fieldIndex("test_ccc_mean")), unimodal.getDouble(unimodal.fieldIndex(
                 "test_mean")), 1e-12);
+        // The seed mean's interval over devel videos, from the predictions as anyone can recompute it:
+        // both seeds scored on the same draws of videos.
+        List<java.util.Map<String, io.museflow.metrics.PairMoments>> bySeed = trials.where(
+                "status = 'ok' AND feature_sets = 'egemaps'").select("trial_id").collectAsList().stream()
+                .map(r -> recomputed(r.getString(0), "devel").momentsByVideo()).toList();
+        assertEquals(2, bySeed.size());
+        io.museflow.metrics.VideoBootstrap.Interval ci = io.museflow.metrics.VideoBootstrap.seedMean(bySeed);
+        assertEquals(ci.low(), unimodal.getDouble(unimodal.fieldIndex("devel_ci_low")), 1e-5);
+        assertEquals(ci.high(), unimodal.getDouble(unimodal.fieldIndex("devel_ci_high")), 1e-5);
+        assertEquals(ci.low(), seeds.getDouble(seeds.fieldIndex("devel_ccc_ci_low")), 1e-5, "summary/seeds too");
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "[%.3f, %.3f]", ci.low(), ci.high())), md);
     }
 
     @Test
