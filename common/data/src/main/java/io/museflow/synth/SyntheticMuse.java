@@ -6,7 +6,9 @@ import io.museflow.data.Partition;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -90,6 +92,7 @@ public final class SyntheticMuse implements java.io.Serializable {
 
         double[] arousal = latent(rng, raw);
         double[] shared = latent(rng, raw);
+        Map<Modality, double[]> arousalSeen = arousalViews(index, arousal);
         double[] valence = new double[raw];
         for (int r = 0; r < raw; r++) {
             valence[r] = Math.tanh(0.85 * shared[r] + 0.3 * arousal[r]);
@@ -120,13 +123,48 @@ public final class SyntheticMuse implements java.io.Serializable {
             String path = layout.featureFile(set.name(), set.modality().nativeRate(), video);
             try (Writer w = sink.open(path)) {
                 switch (set.modality()) {
-                    case NATIVE_AUDIO -> writeNative(w, set, columns(set), arousal, period, cfg.featureNoise(), setRng);
-                    default -> writeAligned(w, set, columns(set), arousal, valence, kept, segment, period,
+                    case NATIVE_AUDIO -> writeNative(w, set, columns(set), arousalSeen.getOrDefault(Modality.AUDIO,
+                            arousal), period, cfg.featureNoise(), setRng);
+                    default -> writeAligned(w, set, columns(set), arousalSeen.getOrDefault(set.modality(), arousal),
+                            valence, kept, segment, period,
                             cfg.featureNoise(), cfg.audioCorruption(), cfg.plausibleCorruption(), setRng);
                 }
             }
         }
         return frames;
+    }
+
+    /**
+     * With {@code arousal-private = f > 0}: turns the arousal latent x into the label's latent
+     * √(1−f)·x + √(f/3)·(p_audio + p_video + p_text) (in place; its variance is unchanged) and
+     * returns what each modality sees, tanh(√(1−f)·x + √f·p_m): the common part and its own private
+     * part, so that no single modality sees all of the label and fusion across modalities can add.
+     * The private processes have their own random stream, so packages with f = 0 stay byte-identical
+     * (and get an empty map: every modality sees the label's arousal).
+     */
+    private Map<Modality, double[]> arousalViews(int index, double[] arousal) {
+        double f = cfg.arousalPrivate();
+        if (f <= 0) {
+            return Map.of();
+        }
+        SplittableRandom privateRng = new SplittableRandom(mix(cfg.seed(), index) ^ 0x632BE59BD9B4E019L);
+        Modality[] seers = {Modality.AUDIO, Modality.VIDEO, Modality.TEXT};
+        double[][] own = new double[seers.length][];
+        for (int m = 0; m < seers.length; m++) {
+            own[m] = latent(privateRng, arousal.length);
+        }
+        Map<Modality, double[]> seen = new EnumMap<>(Modality.class);
+        for (int m = 0; m < seers.length; m++) {
+            double[] view = new double[arousal.length];
+            for (int r = 0; r < view.length; r++) {
+                view[r] = Math.tanh(Math.sqrt(1 - f) * arousal[r] + Math.sqrt(f) * own[m][r]);
+            }
+            seen.put(seers[m], view);
+        }
+        for (int r = 0; r < arousal.length; r++) {
+            arousal[r] = Math.sqrt(1 - f) * arousal[r] + Math.sqrt(f / 3) * (own[0][r] + own[1][r] + own[2][r]);
+        }
+        return seen;
     }
 
     /** The video's length in label periods, drawn first from its random stream. */

@@ -141,6 +141,91 @@ class SyntheticMuseTest {
         assertTrue(bestTextValence > bestTextArousal);
     }
 
+    /**
+     * arousal-private: each modality sees only part of the label's arousal. Noise-free, uncorrupted
+     * features and no hidden component, so a least-squares fit of the label on the audio columns
+     * (which mix arousal, its square and a little valence) recovers it almost exactly when every
+     * modality sees the same arousal, and only in part when 60 % of its variance is private.
+     */
+    @Test
+    void arousalPrivateHidesPartOfTheLabelFromEachModality() throws IOException {
+        double[] r2 = new double[2];
+        String[] shares = {"0", "0.6"};
+        for (int k = 0; k < shares.length; k++) {
+            Path root = dir.resolve("f" + k);
+            TinyPackage.write(root, "muse2020", 9, "videos=3", "minutes.min=4", "minutes.max=4", "test-labels=true",
+                    "feature-noise=0", "audio-corruption=0", "arousal-private=" + shares[k]);
+            List<FeatureSeries> audio = new java.util.ArrayList<>();
+            List<LabelSeries> arousal = new java.util.ArrayList<>();
+            for (int video = 1; video <= 3; video++) {
+                audio.add(features(root.resolve("feature_segments/label_aligned/egemaps/" + video + ".csv")));
+                arousal.add(labels(root.resolve("label_segments/arousal/" + video + ".csv")));
+            }
+            r2[k] = fitR2(audio, arousal);
+        }
+        assertTrue(r2[0] > 0.97, "shared arousal: audio explains the label: R² " + r2[0]);
+        assertTrue(r2[1] < 0.8 && r2[1] > 0.2, "private arousal: audio explains the label in part: R² " + r2[1]);
+    }
+
+    /** R² of the least-squares fit of y on the feature columns and an intercept (complete rows, all videos). */
+    private static double fitR2(List<FeatureSeries> videos, List<LabelSeries> labels) {
+        int p = videos.get(0).width() + 1;
+        List<double[]> rows = new java.util.ArrayList<>(); // 1, the columns, y
+        for (int v = 0; v < videos.size(); v++) {
+            FeatureSeries s = videos.get(v);
+            Map<Long, Float> byTs = new TreeMap<>();
+            for (int i = 0; i < labels.get(v).rows(); i++) {
+                byTs.put(labels.get(v).timestampsMs()[i], labels.get(v).values()[i]);
+            }
+            for (int i = 0; i < s.rows(); i++) {
+                double[] x = new double[p + 1];
+                x[0] = 1;
+                Float l = byTs.get(s.timestampsMs()[i]);
+                x[p] = l == null ? Double.NaN : l;
+                for (int c = 0; c < s.width(); c++) {
+                    x[c + 1] = s.values()[i * s.width() + c];
+                }
+                if (java.util.Arrays.stream(x).noneMatch(Double::isNaN)) {
+                    rows.add(x);
+                }
+            }
+        }
+        double[][] normal = new double[p][p + 1];
+        for (double[] x : rows) {
+            for (int a = 0; a < p; a++) {
+                for (int b = 0; b <= p; b++) {
+                    normal[a][b] += x[a] * x[b];
+                }
+            }
+        }
+        for (int col = 0; col < p; col++) { // Gauss-Jordan with partial pivoting
+            int pivot = col;
+            for (int r = col + 1; r < p; r++) {
+                pivot = Math.abs(normal[r][col]) > Math.abs(normal[pivot][col]) ? r : pivot;
+            }
+            double[] t = normal[col];
+            normal[col] = normal[pivot];
+            normal[pivot] = t;
+            for (int r = 0; r < p; r++) {
+                double f = r == col ? 0 : normal[r][col] / normal[col][col];
+                for (int b = col; b <= p; b++) {
+                    normal[r][b] -= f * normal[col][b];
+                }
+            }
+        }
+        double mean = rows.stream().mapToDouble(x -> x[p]).average().orElseThrow();
+        double residual = 0, total = 0;
+        for (double[] x : rows) {
+            double fit = 0;
+            for (int a = 0; a < p; a++) {
+                fit += x[a] * normal[a][p] / normal[a][a];
+            }
+            residual += (x[p] - fit) * (x[p] - fit);
+            total += (x[p] - mean) * (x[p] - mean);
+        }
+        return 1 - residual / total;
+    }
+
     private static double corr(FeatureSeries s, int column, LabelSeries y) {
         Map<Long, Float> byTs = new TreeMap<>();
         for (int i = 0; i < y.rows(); i++) {
