@@ -18,7 +18,9 @@ import java.util.SplittableRandom;
  * tanh). Each modality sees them differently, so models can really learn and fusion can help:
  * audio mostly arousal (linear + quadratic) with corrupted stretches, video both weakly with absent
  * rows, text valence lagged by two seconds through a nonlinearity and held constant per "word",
- * and a 10 ms native-rate audio set with heavy per-row noise that window averaging removes.
+ * and a 10 ms native-rate audio set with heavy per-row noise that window averaging removes. With
+ * {@code arousal-private} each modality sees its own share of arousal beside the common part
+ * ({@link #arousalViews}), so fusion across modalities helps arousal too.
  *
  * <p>Real package quirks reproduced: uneven label timestamps (cut stretches), absent feature rows,
  * empty and NaN cells, text starting at 500 ms, duplicated rows in partition.csv, a native-rate
