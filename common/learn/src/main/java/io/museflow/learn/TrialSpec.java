@@ -128,6 +128,12 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
         return String.join("|", parts);
     }
 
+    /** The same trial reading its data from {@code data} (another name of the same folder: ids do not change). */
+    public TrialSpec withData(String data) {
+        return new TrialSpec(data, featureSets, targets, model, reBody, hidden, dropout, loss, learningRate, batchSize,
+                maxEpochs, seed, segmentId, reEpochs, reHidden, options, plateau, output, rendered);
+    }
+
     /** Stable id of this trial on one data set: a hash of {@link #canonical()} and the data fingerprint. */
     public String id(String dataFingerprint) {
         return hash(canonical() + "\n" + dataFingerprint);

@@ -179,6 +179,23 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
                 fusion(s, axes.get("feature-sets")), s.render());
     }
 
+    /**
+     * The same grid with its data and output folders as fully qualified URIs of the driver's file
+     * system: an executor resolves a relative path against its own working folder (on a standalone
+     * worker, the application's folder under the worker's), so only the driver may interpret one.
+     */
+    public SweepGrid qualified(org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
+        String at = qualify(data, conf);
+        return new SweepGrid(at, qualify(output, conf), trials.stream().map(t -> t.withData(at)).toList(), gridSize,
+                threadsPerTrial, retryFailed, saveModels, fusion, rendered);
+    }
+
+    private static String qualify(String path, org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        // A URI with a scheme already names one place for every machine; leave it untouched.
+        return p.toUri().getScheme() != null ? path : p.getFileSystem(conf).makeQualified(p).toString();
+    }
+
     private static Fusion fusion(Settings s, List<ConfigValue> featureSetValues) {
         Settings f = Settings.view(s.key("fusion"), s.raw().getConfig("fusion"));
         Set<String> known = new LinkedHashSet<>();

@@ -130,10 +130,11 @@ public final class SweepJob {
         }
     }
 
-    public static Report run(SparkSession spark, SweepGrid grid) throws Exception {
+    public static Report run(SparkSession spark, SweepGrid relative) throws Exception {
         Console log = new Console("sweep");
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = spark.sparkContext().hadoopConfiguration();
+        SweepGrid grid = relative.qualified(conf); // tasks must not resolve paths in their executor's folder
         PreparedData data = PreparedData.open(grid.data(), conf);
         for (TrialSpec t : grid.trials()) {
             t.setsRead().forEach(data::width); // an unknown feature set fails now, not in every task

@@ -24,6 +24,22 @@ class SweepGridTest {
         return SweepGrid.load(a);
     }
 
+    /** Relative folders become the driver's absolute URIs before any task sees them; ids do not move. */
+    @Test
+    void qualifiedGridNamesItsFoldersAbsolutelyWithTheSameTrials() throws Exception {
+        SweepGrid relative = SweepGrid.load(List.of("data=runs/prepared/x", "output=runs/sweeps/y", "seeds=[1, 2]"));
+        SweepGrid qualified = relative.qualified(new org.apache.hadoop.conf.Configuration());
+        String cwd = java.nio.file.Path.of("").toAbsolutePath().toUri().getPath();
+        assertEquals("file:" + cwd + "runs/prepared/x", qualified.data());
+        assertEquals("file:" + cwd + "runs/sweeps/y", qualified.output());
+        for (int i = 0; i < relative.trials().size(); i++) {
+            assertEquals(qualified.data(), qualified.trials().get(i).data(), "every trial reads the qualified folder");
+            assertEquals(relative.trials().get(i).id("fp"), qualified.trials().get(i).id("fp"));
+        }
+        assertEquals("hdfs://nn:8020/d", SweepGrid.load(List.of("data=hdfs://nn:8020/d", "output=/o"))
+                .qualified(new org.apache.hadoop.conf.Configuration()).data(), "a qualified URI stays as it is");
+    }
+
     @Test
     void trialsAreTheCartesianProductInGridOrder() {
         SweepGrid g = grid("targets=[arousal, valence]", "feature-sets=[egemaps, \"egemaps+vggface\"]",
