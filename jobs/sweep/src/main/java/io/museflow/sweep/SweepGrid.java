@@ -185,15 +185,10 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
      * worker, the application's folder under the worker's), so only the driver may interpret one.
      */
     public SweepGrid qualified(org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
-        String at = qualify(data, conf);
-        return new SweepGrid(at, qualify(output, conf), trials.stream().map(t -> t.withData(at)).toList(), gridSize,
-                threadsPerTrial, retryFailed, saveModels, fusion, rendered);
-    }
-
-    private static String qualify(String path, org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-        // A URI with a scheme already names one place for every machine; leave it untouched.
-        return p.toUri().getScheme() != null ? path : p.getFileSystem(conf).makeQualified(p).toString();
+        String at = io.museflow.store.QualifiedPaths.of(data, conf);
+        return new SweepGrid(at, io.museflow.store.QualifiedPaths.of(output, conf),
+                trials.stream().map(t -> t.withData(at)).toList(), gridSize, threadsPerTrial, retryFailed, saveModels,
+                fusion, rendered);
     }
 
     private static Fusion fusion(Settings s, List<ConfigValue> featureSetValues) {

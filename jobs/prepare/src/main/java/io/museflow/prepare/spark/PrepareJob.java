@@ -5,6 +5,7 @@ import io.museflow.job.Jobs;
 import io.museflow.prepared.FrameRecord;
 import io.museflow.prepared.PreparedTables;
 import io.museflow.store.OutputDir;
+import io.museflow.store.QualifiedPaths;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.museflow.config.PrepareConfig;
@@ -62,7 +63,9 @@ public final class PrepareJob {
     public static Result run(SparkSession spark, PrepareConfig cfg) throws Exception {
         Console log = new Console("prepare");
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        HadoopPackageFiles files = new HadoopPackageFiles(cfg.input());
+        // Tasks read the package: they get the folder as the driver means it.
+        HadoopPackageFiles files = new HadoopPackageFiles(QualifiedPaths.of(cfg.input(),
+                spark.sparkContext().hadoopConfiguration()));
         log.info("scanning " + cfg.input());
         PreparePlan plan = new PackageScanner(files, cfg).scan();
         plan.warnings().forEach(log::warn);
