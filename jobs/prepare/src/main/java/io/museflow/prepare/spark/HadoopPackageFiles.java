@@ -19,21 +19,31 @@ import java.util.List;
 final class HadoopPackageFiles implements PackageFiles, Serializable {
     private static final long serialVersionUID = 1L;
     private final String root;
+    private final String qualified;
     private transient FileSystem fs;
 
-    HadoopPackageFiles(String root) {
-        this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    /**
+     * {@code root} as the user wrote it (what messages name) and {@code qualified}, the same folder
+     * as the driver resolves it (what tasks open: an executor's working folder is not the driver's).
+     */
+    HadoopPackageFiles(String root, String qualified) {
+        this.root = withoutSlash(root);
+        this.qualified = withoutSlash(qualified);
+    }
+
+    private static String withoutSlash(String p) {
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
 
     private FileSystem fs() throws IOException {
         if (fs == null) {
-            fs = new Path(root).getFileSystem(new Configuration());
+            fs = new Path(qualified).getFileSystem(new Configuration());
         }
         return fs;
     }
 
     private Path path(String relative) {
-        return relative.isEmpty() ? new Path(root) : new Path(root, relative);
+        return relative.isEmpty() ? new Path(qualified) : new Path(qualified, relative);
     }
 
     @Override

@@ -64,7 +64,7 @@ public final class PrepareJob {
         Console log = new Console("prepare");
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         // Tasks read the package: they get the folder as the driver means it.
-        HadoopPackageFiles files = new HadoopPackageFiles(QualifiedPaths.of(cfg.input(),
+        HadoopPackageFiles files = new HadoopPackageFiles(cfg.input(), QualifiedPaths.of(cfg.input(),
                 spark.sparkContext().hadoopConfiguration()));
         log.info("scanning " + cfg.input());
         PreparePlan plan = new PackageScanner(files, cfg).scan();
