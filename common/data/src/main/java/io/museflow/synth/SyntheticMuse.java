@@ -406,7 +406,9 @@ public final class SyntheticMuse implements java.io.Serializable {
      * independent N(0, 0.8² + 0.45²). A plausible corrupted frame draws each column from a normal
      * with that column's mean and variance (plus its noise), so neither a frame's size nor a
      * column's level tells it from signal: only the structure across columns and time does.
-     * Estimated once from a fixed-seed sample (10⁶ draws: the moments to about 10⁻³).
+     * Estimated once from a fixed-seed sample (10⁶ draws: the moments to about 10⁻³). With
+     * {@code arousal-private > 0} audio sees its own view of arousal, whose covariance with valence is
+     * somewhat below the one estimated here; the variances, which decide a frame's size, stay the same.
      */
     private record CleanAudio(double ea2, double varA, double varQ, double varV, double covAQ, double covAV,
                               double covQV) {

@@ -39,23 +39,37 @@ class VideoBootstrapTest {
         List<PairMoments> videos = raw.stream().map(VideoBootstrapTest::moments).toList();
         List<Double> exact = new ArrayList<>();
         for (int code = 0; code < 256; code++) {
-            List<Float> p = new ArrayList<>();
-            List<Float> g = new ArrayList<>();
-            for (int k = 0, c = code; k < 4; k++, c /= 4) {
-                float[][] v = raw.get(c % 4);
-                for (int t = 0; t < v[0].length; t++) {
-                    p.add(v[0][t]);
-                    g.add(v[1][t]);
-                }
-            }
-            exact.add(ccc(p, g));
+            exact.add(drawCcc(raw, code));
         }
-        int resamples = 20_000;
-        double[] boot = VideoBootstrap.distribution(List.of(videos), resamples, 11);
-        for (double q : new double[]{0.05, 0.25, 0.5, 0.75, 0.95}) {
-            double x = exact.stream().sorted().toList().get((int) (q * 255));
-            double exactCdf = exact.stream().filter(e -> e <= x + 1e-12).count() / 256.0;
-            double bootCdf = java.util.Arrays.stream(boot).filter(b -> b <= x + 1e-9).count() / (double) resamples;
+        assertSameDistribution(exact, VideoBootstrap.distribution(List.of(videos), 20_000, 11), 0.05, 0.25, 0.5,
+                0.75, 0.95);
+    }
+
+    /**
+     * The CCC over the concatenated raw frames of draw {@code code}: its base-n digits (n videos)
+     * name the video drawn at each of the n places.
+     */
+    private static double drawCcc(List<float[][]> videos, int code) {
+        int n = videos.size();
+        List<Float> p = new ArrayList<>();
+        List<Float> g = new ArrayList<>();
+        for (int k = 0, c = code; k < n; k++, c /= n) {
+            float[][] v = videos.get(c % n);
+            for (int t = 0; t < v[0].length; t++) {
+                p.add(v[0][t]);
+                g.add(v[1][t]);
+            }
+        }
+        return ccc(p, g);
+    }
+
+    /** The bootstrap's CDF equals the exact one (all draws equally likely) at the exact quantiles {@code qs}. */
+    private static void assertSameDistribution(List<Double> exact, double[] boot, double... qs) {
+        List<Double> sorted = exact.stream().sorted().toList();
+        for (double q : qs) {
+            double x = sorted.get((int) (q * (sorted.size() - 1)));
+            double exactCdf = exact.stream().filter(e -> e <= x + 1e-12).count() / (double) exact.size();
+            double bootCdf = java.util.Arrays.stream(boot).filter(b -> b <= x + 1e-9).count() / (double) boot.length;
             assertEquals(exactCdf, bootCdf, 0.015, "CDF at the exact " + q + " quantile " + x);
         }
     }
@@ -145,30 +159,10 @@ class VideoBootstrapTest {
         }
         List<Double> exact = new ArrayList<>();
         for (int code = 0; code < 27; code++) {
-            double sum = 0;
-            for (List<float[][]> vs : raw) {
-                List<Float> p = new ArrayList<>();
-                List<Float> g = new ArrayList<>();
-                for (int k = 0, c = code; k < 3; k++, c /= 3) {
-                    float[][] v = vs.get(c % 3);
-                    for (int t = 0; t < v[0].length; t++) {
-                        p.add(v[0][t]);
-                        g.add(v[1][t]);
-                    }
-                }
-                sum += ccc(p, g);
-            }
-            exact.add(sum / 2);
+            exact.add((drawCcc(raw.get(0), code) + drawCcc(raw.get(1), code)) / 2);
         }
-        int resamples = 20_000;
-        double[] boot = VideoBootstrap.distribution(seeds.stream()
-                .map(m -> List.copyOf(m.values())).toList(), resamples, 13);
-        for (double q : new double[]{0.1, 0.5, 0.9}) {
-            double x = exact.stream().sorted().toList().get((int) (q * 26));
-            double exactCdf = exact.stream().filter(e -> e <= x + 1e-12).count() / 27.0;
-            double bootCdf = java.util.Arrays.stream(boot).filter(b -> b <= x + 1e-9).count() / (double) resamples;
-            assertEquals(exactCdf, bootCdf, 0.015, "CDF at the exact " + q + " quantile " + x);
-        }
+        assertSameDistribution(exact, VideoBootstrap.distribution(seeds.stream()
+                .map(m -> List.copyOf(m.values())).toList(), 20_000, 13), 0.1, 0.5, 0.9);
         VideoBootstrap.Interval mean = VideoBootstrap.seedMean(seeds);
         double pointMean = seeds.stream().mapToDouble(m -> {
             PairMoments all = new PairMoments();

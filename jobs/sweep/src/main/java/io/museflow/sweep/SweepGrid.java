@@ -10,7 +10,10 @@ import io.museflow.learn.model.ModelKind;
 import io.museflow.config.ConfigError;
 import io.museflow.config.Settings;
 import io.museflow.learn.TrialSpec;
+import io.museflow.store.QualifiedPaths;
+import org.apache.hadoop.conf.Configuration;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -184,9 +187,9 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
      * system: an executor resolves a relative path against its own working folder (on a standalone
      * worker, the application's folder under the worker's), so only the driver may interpret one.
      */
-    public SweepGrid qualified(org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
-        String at = io.museflow.store.QualifiedPaths.of(data, conf);
-        return new SweepGrid(at, io.museflow.store.QualifiedPaths.of(output, conf),
+    public SweepGrid qualified(Configuration conf) throws IOException {
+        String at = QualifiedPaths.of(data, conf);
+        return new SweepGrid(at, QualifiedPaths.of(output, conf),
                 trials.stream().map(t -> t.withData(at)).toList(), gridSize, threadsPerTrial, retryFailed, saveModels,
                 fusion, rendered);
     }

@@ -39,7 +39,7 @@ final class SweepSummary {
      * bootstrap interval per target and, where the package has test labels, its test CCC;
      * {@code summary/seeds}: trials that differ only in their seed, aggregated (count, mean, standard
      * deviation and best devel CCC with the 95 % bootstrap interval over devel videos of that mean, the
- * best trial, test CCC mean and standard deviation). Both over
+     * best trial, test CCC mean and standard deviation). Both over
      * every trial row in the folder, replaced as a whole. Every choice is made on devel CCC; test
      * columns are only reported.
      */
