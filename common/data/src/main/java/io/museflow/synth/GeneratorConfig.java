@@ -12,7 +12,7 @@ import java.util.Set;
 /** Settings of the synthetic data generator ({@code museflow.generate}). */
 public record GeneratorConfig(String output, MuseLayout layout, long seed, int videos, double minMinutes,
                               double maxMinutes, boolean testLabels, double featureNoise, double labelHidden,
-                              double arousalPrivate, double audioCorruption, boolean plausibleCorruption, boolean overwrite,
+                              double arousalPrivate, double valencePrivate, double audioCorruption, boolean plausibleCorruption, boolean overwrite,
                               List<SetSpec> featureSets)
         implements java.io.Serializable {
 
@@ -48,7 +48,7 @@ public record GeneratorConfig(String output, MuseLayout layout, long seed, int v
         return new GeneratorConfig(s.string("output"), MuseLayout.parse(layout), s.integer("seed", Long.MIN_VALUE,
                 Long.MAX_VALUE), (int) s.integer("videos", 3, 100_000), min, max, s.bool("test-labels"),
                 s.number("feature-noise", 0, 100), s.number("label-hidden", 0, 10),
-                s.number("arousal-private", 0, 1), s.number("audio-corruption", 0, 100),
+                s.number("arousal-private", 0, 1), s.number("valence-private", 0, 1), s.number("audio-corruption", 0, 100),
                 s.choice("audio-corruption-kind", "noise", "plausible").equals("plausible"), s.bool("overwrite"),
                 List.copyOf(sets));
     }

@@ -19,8 +19,9 @@ import java.util.SplittableRandom;
  * audio mostly arousal (linear + quadratic) with corrupted stretches, video both weakly with absent
  * rows, text valence lagged by two seconds through a nonlinearity and held constant per "word",
  * and a 10 ms native-rate audio set with heavy per-row noise that window averaging removes. With
- * {@code arousal-private} each modality sees its own share of arousal beside the common part
- * ({@link #arousalViews}), so fusion across modalities helps arousal too.
+ * {@code arousal-private} and {@code valence-private} each modality sees its own share of a
+ * dimension beside the common part ({@link #privateViews}), so fusion across modalities can add
+ * what no single one sees.
  *
  * <p>Real package quirks reproduced: uneven label timestamps (cut stretches), absent feature rows,
  * empty and NaN cells, text starting at 500 ms, duplicated rows in partition.csv, a native-rate
@@ -30,6 +31,9 @@ public final class SyntheticMuse implements java.io.Serializable {
     /** Text features begin at this timestamp, as some real sets do. */
     public static final long TEXT_START_MS = 500;
     public static final long NATIVE_PERIOD_MS = 10;
+    /** Seeds of the private processes' random streams, one per dimension. */
+    private static final long AROUSAL_PRIVATE_SALT = 0x632BE59BD9B4E019L;
+    private static final long VALENCE_PRIVATE_SALT = 0x7A3C1F9E5B2D4C61L;
 
     private final GeneratorConfig cfg;
     private final Partition[] partitions;
@@ -94,11 +98,28 @@ public final class SyntheticMuse implements java.io.Serializable {
 
         double[] arousal = latent(rng, raw);
         double[] shared = latent(rng, raw);
-        Map<Modality, double[]> arousalSeen = arousalViews(index, arousal);
+        Map<Modality, double[]> arousalSeen = privateViews(index, arousal, cfg.arousalPrivate(), AROUSAL_PRIVATE_SALT);
+        Map<Modality, double[]> valenceSeen = privateViews(index, shared, cfg.valencePrivate(), VALENCE_PRIVATE_SALT);
+        // What each modality sees is computed from the label's arousal latent before it is squashed.
+        Map<Modality, double[]> valenceViews = new EnumMap<>(Modality.class);
+        valenceSeen.forEach((m, y) -> {
+            double[] view = new double[raw];
+            for (int r = 0; r < raw; r++) {
+                view[r] = valenceOf(y[r], arousal[r]);
+            }
+            valenceViews.put(m, view);
+        });
+        arousalSeen.replaceAll((m, x) -> {
+            double[] view = new double[raw];
+            for (int r = 0; r < raw; r++) {
+                view[r] = arousalOf(x[r]);
+            }
+            return view;
+        });
         double[] valence = new double[raw];
         for (int r = 0; r < raw; r++) {
-            valence[r] = Math.tanh(0.85 * shared[r] + 0.3 * arousal[r]);
-            arousal[r] = Math.tanh(arousal[r]);
+            valence[r] = valenceOf(shared[r], arousal[r]);
+            arousal[r] = arousalOf(arousal[r]);
         }
         boolean[] kept = cuts(rng, raw);
         int[] segment = segments(rng, raw);
@@ -128,7 +149,7 @@ public final class SyntheticMuse implements java.io.Serializable {
                     case NATIVE_AUDIO -> writeNative(w, set, columns(set), arousalSeen.getOrDefault(Modality.AUDIO,
                             arousal), period, cfg.featureNoise(), setRng);
                     default -> writeAligned(w, set, columns(set), arousalSeen.getOrDefault(set.modality(), arousal),
-                            valence, kept, segment, period,
+                            valenceViews.getOrDefault(set.modality(), valence), kept, segment, period,
                             cfg.featureNoise(), cfg.audioCorruption(), cfg.plausibleCorruption(), setRng);
                 }
             }
@@ -137,36 +158,46 @@ public final class SyntheticMuse implements java.io.Serializable {
     }
 
     /**
-     * With {@code arousal-private = f > 0}: turns the arousal latent x into the label's latent
-     * √(1−f)·x + √(f/3)·(p_audio + p_video + p_text) (in place; its variance is unchanged) and
-     * returns what each modality sees, tanh(√(1−f)·x + √f·p_m): the common part and its own private
-     * part, so that no single modality sees all of the label and fusion across modalities can add.
-     * The private processes have their own random stream, so packages with f = 0 stay byte-identical
-     * (and get an empty map: every modality sees the label's arousal).
+     * With a private share {@code f > 0} ({@code arousal-private} or {@code valence-private}): turns
+     * the latent x into the label's latent √(1−f)·x + √(f/3)·(p_audio + p_video + p_text) (in place;
+     * its variance is unchanged) and returns the latent each modality sees, √(1−f)·x + √f·p_m: the
+     * common part and its own private part, so that no single modality sees all of the label and
+     * fusion across modalities can add. The private processes have their own random stream (one per
+     * dimension, {@code salt}), so packages with f = 0 stay byte-identical (and get an empty map:
+     * every modality sees the label's latent).
      */
-    private Map<Modality, double[]> arousalViews(int index, double[] arousal) {
-        double f = cfg.arousalPrivate();
+    private Map<Modality, double[]> privateViews(int index, double[] latent, double f, long salt) {
+        Map<Modality, double[]> seen = new EnumMap<>(Modality.class);
         if (f <= 0) {
-            return Map.of();
+            return seen;
         }
-        SplittableRandom privateRng = new SplittableRandom(mix(cfg.seed(), index) ^ 0x632BE59BD9B4E019L);
+        SplittableRandom privateRng = new SplittableRandom(mix(cfg.seed(), index) ^ salt);
         Modality[] seers = {Modality.AUDIO, Modality.VIDEO, Modality.TEXT};
         double[][] own = new double[seers.length][];
         for (int m = 0; m < seers.length; m++) {
-            own[m] = latent(privateRng, arousal.length);
+            own[m] = latent(privateRng, latent.length);
         }
-        Map<Modality, double[]> seen = new EnumMap<>(Modality.class);
         for (int m = 0; m < seers.length; m++) {
-            double[] view = new double[arousal.length];
+            double[] view = new double[latent.length];
             for (int r = 0; r < view.length; r++) {
-                view[r] = Math.tanh(Math.sqrt(1 - f) * arousal[r] + Math.sqrt(f) * own[m][r]);
+                view[r] = Math.sqrt(1 - f) * latent[r] + Math.sqrt(f) * own[m][r];
             }
             seen.put(seers[m], view);
         }
-        for (int r = 0; r < arousal.length; r++) {
-            arousal[r] = Math.sqrt(1 - f) * arousal[r] + Math.sqrt(f / 3) * (own[0][r] + own[1][r] + own[2][r]);
+        for (int r = 0; r < latent.length; r++) {
+            latent[r] = Math.sqrt(1 - f) * latent[r] + Math.sqrt(f / 3) * (own[0][r] + own[1][r] + own[2][r]);
         }
         return seen;
+    }
+
+    /** Arousal as the label holds it (or as one modality sees it): tanh of its latent x. */
+    private static double arousalOf(double x) {
+        return Math.tanh(x);
+    }
+
+    /** Valence from its own latent y and arousal's latent x: tanh(0.85·y + 0.3·x). */
+    private static double valenceOf(double y, double x) {
+        return Math.tanh(0.85 * y + 0.3 * x);
     }
 
     /** The video's length in label periods, drawn first from its random stream. */
@@ -408,7 +439,8 @@ public final class SyntheticMuse implements java.io.Serializable {
      * column's level tells it from signal: only the structure across columns and time does.
      * Estimated once from a fixed-seed sample (10⁶ draws: the moments to about 10⁻³). With
      * {@code arousal-private > 0} audio sees its own view of arousal, whose covariance with valence is
-     * somewhat below the one estimated here; the variances, which decide a frame's size, stay the same.
+     * somewhat below the one estimated here (with {@code valence-private > 0} likewise its own view of
+     * valence); the variances, which decide a frame's size, stay the same.
      */
     private record CleanAudio(double ea2, double varA, double varQ, double varV, double covAQ, double covAV,
                               double covQV) {

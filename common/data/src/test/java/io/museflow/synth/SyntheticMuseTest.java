@@ -6,6 +6,8 @@ import io.museflow.data.LabelCsvReader;
 import io.museflow.data.LabelSeries;
 import io.museflow.data.Partition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -142,29 +144,34 @@ class SyntheticMuseTest {
     }
 
     /**
-     * arousal-private: each modality sees only part of the label's arousal. Noise-free, uncorrupted
-     * features and no hidden component, so a least-squares fit of the label on the audio columns
-     * (which mix arousal, its square and a little valence) recovers it almost exactly when every
-     * modality sees the same arousal, and only in part when 60 % of its variance is private.
+     * arousal-private / valence-private: each modality sees only part of the label's dimension.
+     * Noise-free, uncorrupted features and no hidden component, so a least-squares fit of the label on
+     * the columns of a set that is linear in it (audio for arousal: arousal, its square and a little
+     * valence; video for valence: both linearly) recovers it almost exactly when every modality sees
+     * the same latent, and only in part when 60 % of its variance is private.
      */
-    @Test
-    void arousalPrivateHidesPartOfTheLabelFromEachModality() throws IOException {
+    @ParameterizedTest
+    @CsvSource({"arousal, egemaps, feature_segments/label_aligned/egemaps",
+            "valence, vggface, feature_segments/label_aligned/vggface"})
+    void aPrivateShareHidesPartOfTheLabelFromEachModality(String dimension, String set, String folder)
+            throws IOException {
         double[] r2 = new double[2];
         String[] shares = {"0", "0.6"};
         for (int k = 0; k < shares.length; k++) {
-            Path root = dir.resolve("f" + k);
+            Path root = dir.resolve(dimension + k);
             TinyPackage.write(root, "muse2020", 9, "videos=3", "minutes.min=4", "minutes.max=4", "test-labels=true",
-                    "feature-noise=0", "audio-corruption=0", "arousal-private=" + shares[k]);
-            List<FeatureSeries> audio = new java.util.ArrayList<>();
-            List<LabelSeries> arousal = new java.util.ArrayList<>();
+                    "feature-noise=0", "audio-corruption=0", dimension + "-private=" + shares[k]);
+            List<FeatureSeries> features = new java.util.ArrayList<>();
+            List<LabelSeries> labels = new java.util.ArrayList<>();
             for (int video = 1; video <= 3; video++) {
-                audio.add(features(root.resolve("feature_segments/label_aligned/egemaps/" + video + ".csv")));
-                arousal.add(labels(root.resolve("label_segments/arousal/" + video + ".csv")));
+                features.add(features(root.resolve(folder + "/" + video + ".csv")));
+                labels.add(labels(root.resolve("label_segments/" + dimension + "/" + video + ".csv")));
             }
-            r2[k] = fitR2(audio, arousal);
+            r2[k] = fitR2(features, labels);
         }
-        assertTrue(r2[0] > 0.97, "shared arousal: audio explains the label: R² " + r2[0]);
-        assertTrue(r2[1] < 0.8 && r2[1] > 0.2, "private arousal: audio explains the label in part: R² " + r2[1]);
+        assertTrue(r2[0] > 0.97, "shared " + dimension + ": " + set + " explains the label: R² " + r2[0]);
+        assertTrue(r2[1] < 0.8 && r2[1] > 0.2, "private " + dimension + ": " + set + " explains the label in part: R² "
+                + r2[1]);
     }
 
     /** R² of the least-squares fit of y on the feature columns and an intercept (complete rows, all videos). */
