@@ -65,7 +65,7 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
         return new TrialSpec(s.string("data"), sets, targets, model, stacked, (int) s.integer("hidden", 1, 4096),
                 s.number("dropout", 0, 0.95),
                 LossKind.valueOf(s.choice("loss", "ccc", "mse", "l1").toUpperCase(Locale.ROOT)),
-                s.number("learning-rate", 1e-7, 1), (int) s.integer("batch-size", 1, 65536),
+                s.number("learning-rate", 1e-7, TrainConfig.MAX_LEARNING_RATE), (int) s.integer("batch-size", 1, 65536),
                 (int) s.integer("max-epochs", 1, 10000), s.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE),
                 s.bool("segment-id"), (int) s.integer("re-epochs", 1, 10000), (int) s.integer("re-hidden", 0, 4096),
                 new NetworkOptions(CccReduction.valueOf(s.choice("ccc-reduction", "sequence", "batch", "both").toUpperCase(Locale.ROOT)),

@@ -10,6 +10,7 @@ import io.museflow.learn.model.ModelKind;
 import io.museflow.config.ConfigError;
 import io.museflow.config.Settings;
 import io.museflow.learn.TrialSpec;
+import io.museflow.learn.train.TrainConfig;
 import io.museflow.store.QualifiedPaths;
 import org.apache.hadoop.conf.Configuration;
 
@@ -290,7 +291,7 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
         }
         return new Fusion(List.copyOf(entries), List.copyOf(early), FusionModel.of(f.choice("model", "sun", "hamieh")),
                 (int) f.integer("hidden", 1, 4096), List.copyOf(seeds), (int) f.integer("max-epochs", 1, 10000),
-                f.number("learning-rate", 1e-7, 1), (int) f.integer("batch-size", 1, 65536),
+                f.number("learning-rate", 1e-7, TrainConfig.MAX_LEARNING_RATE), (int) f.integer("batch-size", 1, 65536),
                 (int) s.integer("re-epochs", 1, 10000));
     }
 

@@ -155,7 +155,11 @@ class SweepJobTest {
         }
     }
 
-    /** local[2,3]: a task that dies is retried by Spark; each trial still has exactly one row and one file. */
+    /**
+     * local[2,3]: a task that dies is retried by Spark; each trial still has exactly one row and one
+     * file. Every first attempt is proven to have crashed (four failed task attempts), also after the
+     * row commit, where the retry finds the row and nothing else shows the crash.
+     */
     @Test
     void retriedTasksLeaveExactlyOneRowPerTrial() throws Exception {
         SparkSession spark = SparkTestSession.get("local[2,3]");
@@ -163,7 +167,11 @@ class SweepJobTest {
             for (String point : List.of("after-predictions", "after-row")) {
                 System.setProperty(SweepTask.CRASH_PROPERTY, point);
                 Path out = dir.resolve("retry-" + point);
-                SweepJob.Report r = SweepJob.run(spark, grid("retry-" + point, "hidden=[4, 8]", "seeds=[1, 2]"));
+                SweepJob.Report r;
+                try (FailedTaskAttempts failedAttempts = new FailedTaskAttempts(spark)) {
+                    r = SweepJob.run(spark, grid("retry-" + point, "hidden=[4, 8]", "seeds=[1, 2]"));
+                    assertEquals(4, failedAttempts.count(), point + ": one crashed first attempt per trial");
+                }
                 assertEquals(4, r.trained());
                 assertEquals(0, r.failed());
                 Dataset<Row> trials = table(spark, out, "trials");
@@ -177,6 +185,38 @@ class SweepJobTest {
             }
         } finally {
             System.clearProperty(SweepTask.CRASH_PROPERTY);
+            SparkTestSession.get();
+        }
+    }
+
+    /**
+     * local[2,3] (Spark would retry a failed task twice): a trial that cannot be built and one that
+     * diverges (learning rate 10^6) are recorded as failed with their reasons, and no task attempt
+     * fails, so neither is trained again.
+     */
+    @Test
+    void deterministicFailuresAreRecordedNotRetried() throws Exception {
+        SparkSession spark = SparkTestSession.get("local[2,3]");
+        try (FailedTaskAttempts failedAttempts = new FailedTaskAttempts(spark)) {
+            SweepJob.Report r = SweepJob.run(spark, grid("deterministic", "model=[sun]", "width=[6, 8]", "heads=[4]",
+                    "hidden=[8]", "learning-rate=[0.01, 1e6]", "batch-size=[2]", "max-epochs=6", "exclude=[{width = 6, learning-rate = 1e6}]"));
+            assertEquals(3, r.trained());
+            assertEquals(2, r.failed());
+            assertEquals(0, failedAttempts.count(), "no task attempt failed, so none was retried");
+            Dataset<Row> trials = table(spark, dir.resolve("deterministic"), "trials");
+            assertEquals(3, trials.count());
+            assertEquals(0, trials.where("attempt <> 0").count());
+            Row unbuildable = trials.where("width = 6").first();
+            assertEquals("failed", unbuildable.getString(unbuildable.fieldIndex("status")));
+            assertTrue(unbuildable.getString(unbuildable.fieldIndex("error")).contains("divisible"));
+            Row diverged = trials.where("learning_rate > 1").first();
+            assertEquals("failed", diverged.getString(diverged.fieldIndex("status")));
+            String reason = diverged.getString(diverged.fieldIndex("error"));
+            assertTrue(reason.contains("NaN") && reason.contains("epoch"), reason);
+            assertEquals(1, trials.where("status = 'ok'").count());
+            assertEquals(1, files(dir.resolve("deterministic").resolve("predictions")).size(),
+                    "only the trial that trained has predictions");
+        } finally {
             SparkTestSession.get();
         }
     }

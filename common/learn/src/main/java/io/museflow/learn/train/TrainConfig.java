@@ -10,6 +10,13 @@ package io.museflow.learn.train;
  */
 public record TrainConfig(int maxEpochs, double learningRate, int batchSize, int lrPatience, double minLr,
                           int stopPatience, long seed, Plateau plateau) {
+    /**
+     * The largest learning rate a configuration accepts. Far above any useful Adam rate on purpose:
+     * a grid may run past divergence (a learning-rate range test), and a rate that diverges gives
+     * a {@code failed} trial row with its reason rather than refusing the whole grid.
+     */
+    public static final double MAX_LEARNING_RATE = 1e6;
+
     public TrainConfig {
         if (maxEpochs < 1 || batchSize < 1 || lrPatience < 1 || stopPatience < 1) {
             throw new IllegalArgumentException("maxEpochs, batchSize and patiences must be positive");

@@ -72,6 +72,12 @@ public final class Trainer {
                 batches++;
             }
             double trainLoss = lossSum / batches;
+            // A batch's score is its loss before the update: the epoch's last update can leave the
+            // parameters non-finite with every score seen finite (an L1 loss does).
+            INDArray params = net.params();
+            if (params.isNaN().any() || params.isInfinite().any()) {
+                throw new TrainingDivergedException("parameters became NaN or infinite in epoch " + epoch);
+            }
             double[] ccc = evaluate(net, devel);
             double score = mean(ccc);
             if (selection.observe(epoch, score)) {

@@ -3,9 +3,13 @@ package io.museflow.learn.train;
 import io.museflow.learn.model.LossKind;
 import io.museflow.learn.model.StackedRnnModel;
 import io.museflow.learn.model.StackedRnnSpec;
+import io.museflow.learn.model.SunModel;
+import io.museflow.learn.model.SunSpec;
 import io.museflow.learn.rnn.CellType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.util.ArrayList;
@@ -14,6 +18,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
@@ -82,5 +87,20 @@ class TrainerTest {
         for (float v : p) {
             assertFalse(Float.isNaN(v));
         }
+    }
+
+    /**
+     * A learning rate of 10^6 blows the attention model up: with the CCC loss the loss turns NaN,
+     * with L1 every batch's score stays finite and only the parameters show it (the epoch's check).
+     * Either way training stops with the reason, not with a model of NaN.
+     */
+    @ParameterizedTest
+    @EnumSource(value = LossKind.class, names = {"CCC", "L1"})
+    void aDivergingTrainingStopsWithItsReason(LossKind loss) {
+        MultiLayerNetwork net = SunModel.build(new SunSpec(3, 1, 16, 4, 1, 1, 12, 0.0, loss), 1, 1e6, DataType.FLOAT);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Trainer.fit(net,
+                set("w", 24, 60, 1), set("d", 3, 200, 2), new TrainConfig(10, 1e6, 4, 5, 1e-5, 15, 3,
+                        Plateau.TRAIN_LOSS), ep -> { }));
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
     }
 }
