@@ -7,6 +7,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
@@ -14,6 +15,7 @@ import org.apache.hadoop.fs.Path;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The one way museflow puts a file or a folder in place: its content is written under a hidden
@@ -111,6 +113,30 @@ public final class AtomicFiles {
             o.write('\n');
         }
     }
+
+    /**
+     * Removes the temporary files that attempts which died (a killed executor, a killed driver) left
+     * in {@code folder}: the hidden {@code .<name>.tmp-<random>} siblings and their checksum files.
+     * Only for a folder no task writes into any more (a job's output after its last task ended).
+     * Returns how many entries it removed.
+     */
+    public static int removeAbandoned(Path folder, Configuration conf) throws IOException {
+        FileSystem fs = folder.getFileSystem(conf);
+        if (!fs.exists(folder)) {
+            return 0;
+        }
+        int removed = 0;
+        for (FileStatus f : fs.listStatus(folder)) {
+            if (ABANDONED.matcher(f.getPath().getName()).matches() && fs.delete(f.getPath(), true)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** The name of a temporary sibling ({@link #temporarySibling} with purpose "tmp") or of its checksum file. */
+    private static final Pattern ABANDONED =
+            Pattern.compile("\\.\\.?.+\\.tmp-[0-9a-f]{8}(\\.crc)?");
 
     /** Renames without overwrite; false when {@code to} exists. */
     public static boolean renameNoOverwrite(Path from, Path to, Configuration conf) throws IOException {

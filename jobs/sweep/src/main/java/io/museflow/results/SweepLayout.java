@@ -1,5 +1,6 @@
 package io.museflow.results;
 
+import io.museflow.store.AtomicFiles;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -7,6 +8,7 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /** Folders of a sweep's output; README.md ("Sweep results") documents their columns. */
@@ -27,6 +29,18 @@ public final class SweepLayout {
     /** A trial's predictions file under the sweep folder {@code output}. */
     public static Path predictionsFile(String output, String id) {
         return new Path(output, PREDICTIONS + "/" + id + ".parquet");
+    }
+
+    /**
+     * Removes what task attempts that died left half-written in the per-trial folders (see
+     * {@link AtomicFiles#removeAbandoned}); for the driver once no task of the sweep runs. Returns the count.
+     */
+    public static int removeAbandoned(Path output, Configuration conf) throws IOException {
+        int removed = 0;
+        for (String folder : List.of(TRIALS, EPOCHS, PREDICTIONS, MODELS)) {
+            removed += AtomicFiles.removeAbandoned(new Path(output, folder), conf);
+        }
+        return removed;
     }
 
     /** Trial ids with a committed row under {@code trials/} (a row is committed last: README "Resumable"). */

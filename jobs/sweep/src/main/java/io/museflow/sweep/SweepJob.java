@@ -180,6 +180,10 @@ public final class SweepJob {
         int failed = tally[3];
         double trialSeconds = (System.nanoTime() - trialsStart) / 1e9;
         log.info(String.format("trials: %d ran in %.1f s of wall time", trained, trialSeconds));
+        int abandoned = SweepLayout.removeAbandoned(out, conf); // every task has ended: none is still writing
+        if (abandoned > 0) {
+            log.info(abandoned + " temporary file(s) of task attempts that died removed");
+        }
         String best = progress.best();
         if (SweepLayout.committed(out, conf).isEmpty()) {
             log.info("no trial rows: no summary");

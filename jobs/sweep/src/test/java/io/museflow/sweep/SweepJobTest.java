@@ -129,9 +129,12 @@ class SweepJobTest {
         String victim = before.keySet().iterator().next();
         Files.delete(out.resolve("trials").resolve(victim));
         Files.deleteIfExists(out.resolve("trials").resolve("." + victim + ".crc"));
-        Files.writeString(out.resolve("predictions").resolve("." + victim + ".half-written.tmp"), "partial");
+        org.apache.hadoop.fs.Path abandoned = io.museflow.store.AtomicFiles.temporarySibling(
+                new org.apache.hadoop.fs.Path(out.resolve("predictions").resolve(victim).toUri()), "tmp");
+        Files.writeString(Path.of(abandoned.toUri()), "partial");
         SweepJob.Report resumed = SweepJob.run(spark, grid("resume", "hidden=[4, 8, 12]", "seeds=[1, 2]"));
         assertEquals(1, resumed.trained());
+        assertTrue(!Files.exists(Path.of(abandoned.toUri())), "the dead attempt's temporary file is removed");
         assertEquals(6, table(spark, out, "trials").count());
         assertEquals(6, files(out.resolve("predictions")).size(), "one predictions file per trial");
         assertEquals(6 * spark.read().parquet(prepared.resolve("labels").toString()).count(),
