@@ -140,6 +140,7 @@ public final class SweepTask implements Serializable {
                 writeModel(run, new Path(out, SweepLayout.MODELS + "/" + id + ".zip"), conf);
             }
         }
+        release(run);
         boolean committed = TrialsTable.write(rowFile, conf, row);
         System.err.printf("[trial %s] %s in %.1f s: %s%n", id, row.status().key(), row.seconds(),
                 row.ok() ? "devel CCC " + row.develCcc().getAsDouble() : row.error());
@@ -148,6 +149,18 @@ public final class SweepTask implements Serializable {
         }
         crashIfAsked("after-row", attempt);
         return new Result(row, false);
+    }
+
+    /**
+     * Frees what a finished trial holds outside the heap now rather than when the collector gets to
+     * it: the network's parameters, gradients and updater state, and the workspaces ND4J keeps per
+     * thread (an executor's task threads are pooled, so they would outlive the trial).
+     */
+    private static void release(TrialRun run) {
+        if (run != null && run.net() != null) {
+            run.net().close();
+        }
+        Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
     }
 
     /**

@@ -104,7 +104,7 @@ public record TrialData(int inputs, List<Sequence> trainWindows, Map<Partition, 
         return new Sequence(v.id(), n, inputs, k, x, y);
     }
 
-    /** One set's auto-encoder, trained on the train windows and selected on devel; its RE for every video. */
+    /** One set's auto-encoder, trained on the train windows and selected on devel; its RE for every video (closes it). */
     public static Map<String, float[]> reconstructionErrors(MultiLayerNetwork ae, io.museflow.learn.train.TrainConfig training,
                                                      String set, int d, Map<Partition, List<PreparedData.Video>> raw,
                                                      Windower windower) {
@@ -114,6 +114,7 @@ public record TrialData(int inputs, List<Sequence> trainWindows, Map<Partition, 
         Trainer.fit(ae, Sequence.windows(own.get(Partition.TRAIN), windower), own.get(Partition.DEVEL), training, e -> { });
         Map<String, float[]> out = new LinkedHashMap<>();
         own.values().forEach(vs -> vs.forEach(s -> out.put(s.id(), ReconstructionError.of(ae, s))));
+        ae.close(); // its native buffers go now, not whenever the collector finds the network dead
         return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.museflow.learn.train;
 
+import io.museflow.learn.OffHeap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -32,8 +33,26 @@ public record Batch(INDArray features, INDArray labels, INDArray mask) {
                 m[b * steps + t] = 1f;
             }
         }
-        return new Batch(Nd4j.create(f, new long[]{mb, d, steps}, 'c').castTo(type),
-                Nd4j.create(y, new long[]{mb, k, steps}, 'c').castTo(type),
-                Nd4j.create(m, new long[]{mb, steps}, 'c').castTo(type));
+        return new Batch(native_(f, new long[]{mb, d, steps}, type), native_(y, new long[]{mb, k, steps}, type),
+                native_(m, new long[]{mb, steps}, type));
+    }
+
+    private static INDArray native_(float[] values, long[] shape, DataType type) {
+        INDArray floats = Nd4j.create(values, shape, 'c');
+        if (type == DataType.FLOAT) {
+            return floats;
+        }
+        INDArray cast = floats.castTo(type);
+        OffHeap.release(floats);
+        return cast;
+    }
+
+    /**
+     * Frees the batch's buffers now. ND4J frees an array's off-heap buffer only when the garbage
+     * collector finds its Java wrapper dead, and a JVM with a large heap collects rarely: batches of
+     * the papers' shapes (tens of MB each, one per step) would pile up outside the heap.
+     */
+    public void release() {
+        OffHeap.release(features, labels, mask);
     }
 }

@@ -1,5 +1,6 @@
 package io.museflow.learn.train;
 
+import io.museflow.learn.OffHeap;
 import io.museflow.metrics.Scores;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -65,6 +66,7 @@ public final class Trainer {
                 Batch b = Batch.of(order.subList(i, Math.min(order.size(), i + cfg.batchSize())), type);
                 net.fit(b.features(), b.labels(), b.mask(), b.mask());
                 double loss = net.score();
+                b.release(); // the network still references its last input; its next fit or output replaces it first
                 if (Double.isNaN(loss) || Double.isInfinite(loss)) {
                     throw new TrainingDivergedException("loss became " + loss + " in epoch " + epoch);
                 }
@@ -82,6 +84,7 @@ public final class Trainer {
             double score = mean(ccc);
             if (selection.observe(epoch, score)) {
                 bestCcc = ccc;
+                OffHeap.release(bestParams);
                 bestParams = net.params().dup();
             }
             double next = schedule.observe(cfg.plateau() == Plateau.TRAIN_LOSS ? trainLoss : 1 - score);
@@ -92,7 +95,8 @@ public final class Trainer {
             history.add(e);
             progress.accept(e);
         }
-        net.setParams(bestParams);
+        net.setParams(bestParams); // copies
+        OffHeap.release(bestParams);
         return new Result(selection.bestEpoch(), epoch, bestCcc, List.copyOf(history));
     }
 
@@ -106,6 +110,8 @@ public final class Trainer {
                 flat[t * s.targets() + c] = out.getFloat(0, c, t);
             }
         }
+        b.release();
+        OffHeap.release(out);
         return flat;
     }
 
