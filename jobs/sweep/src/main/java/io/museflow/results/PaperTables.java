@@ -63,7 +63,7 @@ public final class PaperTables {
         m.put("cells", "Recurrent cells");
         m.put("re", "Reconstruction error (RE) as an input");
         m.put("fusion", "Early vs late fusion over feature combinations");
-        m.put("best", "Best system per target (by devel seed mean)");
+        m.put("best", "Best system per target (by devel seed mean, among configurations with two or more seeds)");
         return m;
     }
 
@@ -109,18 +109,36 @@ public final class PaperTables {
                 t -> t.featureSets().contains("re:") ? "with RE" : "without RE");
         out.addAll(keepGroupsWithBoth(re));
         out.addAll(fusion(trials));
-        // The best system overall, the best single feature set and the best fusion, each chosen on devel.
+        // The best system overall, the best single feature set and the best fusion, each chosen on
+        // devel among seed means: configurations run with two seeds or more, where there are any.
+        List<Trial> seedAveraged = seedAveraged(trials);
         Map<String, Function<Trial, String>> kinds = new LinkedHashMap<>();
         kinds.put("best system", t -> "best system");
         kinds.put("best single feature set", t -> single(t) ? "best single feature set" : null);
         kinds.put("best fusion", t -> fused(t) ? "best fusion" : null);
         kinds.forEach((kind, group) -> {
-            List<Cell> candidates = table("best", trials, group, t -> t.featureSets() + " " + t.model());
+            Function<Trial, String> variant = t -> t.featureSets() + " " + t.model();
+            List<Cell> averaged = table("best", seedAveraged, group, variant);
+            List<Cell> all = table("best", trials, group, variant);
             for (Target target : Target.values()) {
-                best(candidates, target).ifPresent(c -> out.add(c.as("best", kind, c.variant())));
+                best(averaged, target).or(() -> best(all, target))
+                        .ifPresent(c -> out.add(c.as("best", kind, c.variant())));
             }
         });
         return out;
+    }
+
+    /**
+     * The trials of configurations (per target) that ran with at least two seeds. Why the best table
+     * compares only those: a configuration with one seed (a greedy selection's candidates run one
+     * each) is one draw, and the largest of many single draws wins on devel by luck (the winner's
+     * curse); the issue asks for seed-averaged systems. Where a kind has no such configuration the
+     * table falls back to all of them.
+     */
+    static List<Trial> seedAveraged(List<Trial> trials) {
+        Map<String, Integer> seeds = new java.util.HashMap<>();
+        trials.forEach(t -> seeds.merge(t.target().key() + "|" + t.groupId(), 1, Integer::sum));
+        return trials.stream().filter(t -> seeds.get(t.target().key() + "|" + t.groupId()) >= 2).toList();
     }
 
     private static Optional<Cell> best(List<Cell> cells, Target target) {

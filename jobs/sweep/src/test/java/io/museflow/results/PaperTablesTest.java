@@ -64,6 +64,28 @@ class PaperTablesTest {
         assertTrue(md.contains("| egemaps | attention | 0.300 | – | 1 |"), md);
     }
 
+    /**
+     * The best table compares seed means: a one-seed configuration with a higher devel CCC (a lucky
+     * draw) loses to a configuration with several seeds, and is chosen only where no kind has more.
+     */
+    @Test
+    void theBestTableComparesSeedMeansNotSingleDraws() {
+        config("multi", "egemaps", "sun", 1, 1, "", "ccc", new double[]{0.60, 0.62}, new double[]{0.55, 0.57});
+        config("lucky", "vggface", "sun", 1, 1, "", "ccc", new double[]{0.75}, new double[]{0.40});
+        config("alone", "bert+fau", "sun", 1, 1, "", "ccc", new double[]{0.50}, new double[]{0.45});
+        List<PaperTables.Cell> cells = PaperTables.compute(trials, Map.of("egemaps", "audio", "vggface", "video",
+                "bert", "text", "fau", "video"));
+        PaperTables.Cell system = cell(cells, "best", "best system", "egemaps sun");
+        assertEquals(0.61, system.develMean(), 1e-12);
+        assertEquals(2, system.seeds());
+        assertTrue(cells.stream().noneMatch(c -> c.table().equals("best") && c.group().equals("best system")
+                && c.variant().startsWith("vggface")), "the one-seed draw is not the best system");
+        assertEquals(0.61, cell(cells, "best", "best single feature set", "egemaps sun").develMean(), 1e-12);
+        assertEquals(1, cell(cells, "best", "best fusion", "bert+fau sun").seeds(),
+                "no fusion has two seeds: the best fusion falls back to the one-seed configurations");
+        assertTrue(PaperTables.markdown(cells).contains("among configurations with two or more seeds"));
+    }
+
     /** A cell's interval is the seed-mean bootstrap over its configuration's seeds, never another's. */
     @Test
     void cellsCarryTheIntervalOfTheirSeedMean() {
