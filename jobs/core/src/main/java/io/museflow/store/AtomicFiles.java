@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileContext;
@@ -122,6 +123,11 @@ public final class AtomicFiles {
      */
     public static int removeAbandoned(Path folder, Configuration conf) throws IOException {
         FileSystem fs = folder.getFileSystem(conf);
+        // A checksummed file system (the local one) hides .crc files from its listings, and an attempt
+        // killed between renaming a file and renaming its checksum leaves the temporary's .crc behind.
+        if (fs instanceof ChecksumFileSystem checksummed) {
+            fs = checksummed.getRawFileSystem();
+        }
         if (!fs.exists(folder)) {
             return 0;
         }
