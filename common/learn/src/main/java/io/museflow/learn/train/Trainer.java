@@ -76,8 +76,7 @@ public final class Trainer {
             double trainLoss = lossSum / batches;
             // A batch's score is its loss before the update: the epoch's last update can leave the
             // parameters non-finite with every score seen finite (an L1 loss does).
-            INDArray params = net.params();
-            if (params.isNaN().any() || params.isInfinite().any()) {
+            if (!finite(net.params())) {
                 throw new TrainingDivergedException("parameters became NaN or infinite in epoch " + epoch);
             }
             double[] ccc = evaluate(net, devel);
@@ -167,6 +166,15 @@ public final class Trainer {
             out[c] = scores[c].ccc();
         }
         return out;
+    }
+
+    /** Whether every value is finite; the two boolean masks are freed at once (an epoch's check, not the collector's). */
+    private static boolean finite(INDArray a) {
+        INDArray nan = a.isNaN();
+        INDArray infinite = a.isInfinite();
+        boolean ok = !nan.any() && !infinite.any();
+        OffHeap.release(nan, infinite);
+        return ok;
     }
 
     private static double mean(double[] a) {
