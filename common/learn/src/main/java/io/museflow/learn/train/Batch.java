@@ -33,11 +33,11 @@ public record Batch(INDArray features, INDArray labels, INDArray mask) {
                 m[b * steps + t] = 1f;
             }
         }
-        return new Batch(native_(f, new long[]{mb, d, steps}, type), native_(y, new long[]{mb, k, steps}, type),
-                native_(m, new long[]{mb, steps}, type));
+        return new Batch(nativeArray(f, new long[]{mb, d, steps}, type),
+                nativeArray(y, new long[]{mb, k, steps}, type), nativeArray(m, new long[]{mb, steps}, type));
     }
 
-    private static INDArray native_(float[] values, long[] shape, DataType type) {
+    private static INDArray nativeArray(float[] values, long[] shape, DataType type) {
         INDArray floats = Nd4j.create(values, shape, 'c');
         if (type == DataType.FLOAT) {
             return floats;
