@@ -3,7 +3,7 @@ package io.museflow.learn.model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
+import io.museflow.learn.layers.FrameTimeDistributed;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import io.museflow.learn.layers.FrameDenseLayer;
 import io.museflow.learn.layers.FrameOutputLayer;
@@ -49,8 +49,8 @@ final class Networks {
         if (head) {
             // TimeDistributed applies the dense layer to every frame (reshaping by the input's own shape;
             // DL4J's RNN/feed-forward preprocessors instead need the network's minibatch size, which
-            // not every code path sets).
-            list.layer(new TimeDistributed(FrameDenseLayer.of(nIn, options.head(), Activation.RELU, dense),
+            // not every code path sets); museflow's own keeps the frame mask aligned with the frames.
+            list.layer(new FrameTimeDistributed(FrameDenseLayer.of(nIn, options.head(), Activation.RELU, dense),
                     RNNFormat.NCW));
             nIn = options.head();
         }

@@ -16,6 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 
 import java.io.File;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,6 +72,32 @@ class ModelsTest {
                     .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
             assertTrue(ok, name);
         }));
+    }
+
+    /**
+     * A window's predictions do not depend on the other windows of its minibatch or on how far
+     * they are padded: each sequence of a padded minibatch predicts what it predicts alone. (A
+     * gradient check cannot see a mask applied to the wrong frames: DL4J's TimeDistributed did that,
+     * see FrameTimeDistributed.)
+     */
+    @Test
+    void everySequencePredictsInAPaddedMinibatchWhatItPredictsAlone() {
+        models().forEach((name, net) -> {
+            Nd4j.getRandom().setSeed(4);
+            INDArray x = Nd4j.rand(DataType.DOUBLE, MB, 3, T).subi(0.5);
+            INDArray m = mask();
+            for (boolean training : new boolean[]{false, true}) {
+                INDArray all = net.output(x, training, m, m).dup();
+                for (int b = 0; b < MB; b++) {
+                    int frames = m.getRow(b).sumNumber().intValue();
+                    INDArray alone = net.output(x.get(point(b), all(), interval(0, frames)).reshape(1, 3, frames),
+                            training, Nd4j.ones(DataType.DOUBLE, 1, frames), Nd4j.ones(DataType.DOUBLE, 1, frames));
+                    INDArray inBatch = all.get(point(b), all(), interval(0, frames)).reshape(1, 2, frames);
+                    assertTrue(alone.equalsWithEps(inBatch, 1e-10), name + ", sequence " + b + ", training " + training
+                            + ": alone " + alone + " in the minibatch " + inBatch);
+                }
+            }
+        });
     }
 
     @Test
