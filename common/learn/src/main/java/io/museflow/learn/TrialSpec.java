@@ -23,10 +23,12 @@ import java.util.Locale;
  * is the body of its family ({@link TrialModel.Sun} or {@link TrialModel.Stacked}); {@code reBody}
  * is the stacked body of its reconstruction-error auto-encoders (the model itself for a stacked
  * trial, the configured {@code layers}, {@code cell}, {@code bidirectional} for a Sun trial).
+ * {@code microBatch} decides how a step is computed, not what it computes, so it is not part of a
+ * trial's identity ({@link #canonical()}).
  */
 public record TrialSpec(String data, List<String> featureSets, List<Target> targets, TrialModel model,
                         TrialModel.Stacked reBody, int hidden, double dropout, LossKind loss, double learningRate,
-                        int batchSize, int maxEpochs, long seed, boolean segmentId, int reEpochs, int reHidden, NetworkOptions options,
+                        int batchSize, int microBatch, int maxEpochs, long seed, boolean segmentId, int reEpochs, int reHidden, NetworkOptions options,
                         Plateau plateau, String output, String rendered)
         implements java.io.Serializable {
 
@@ -66,7 +68,7 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
                 s.number("dropout", 0, 0.95),
                 LossKind.valueOf(s.choice("loss", "ccc", "mse", "l1").toUpperCase(Locale.ROOT)),
                 s.number("learning-rate", 1e-7, TrainConfig.MAX_LEARNING_RATE), (int) s.integer("batch-size", 1, 65536),
-                (int) s.integer("max-epochs", 1, 10000), s.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                (int) s.integer("micro-batch", 1, 65536), (int) s.integer("max-epochs", 1, 10000), s.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE),
                 s.bool("segment-id"), (int) s.integer("re-epochs", 1, 10000), (int) s.integer("re-hidden", 0, 4096),
                 new NetworkOptions(CccReduction.valueOf(s.choice("ccc-reduction", "sequence", "batch", "both").toUpperCase(Locale.ROOT)),
                         (int) s.integer("head", 0, 4096), s.bool("projection-bias"),
@@ -131,7 +133,7 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
     /** The same trial reading its data from {@code data} (another name of the same folder: ids do not change). */
     public TrialSpec withData(String data) {
         return new TrialSpec(data, featureSets, targets, model, reBody, hidden, dropout, loss, learningRate, batchSize,
-                maxEpochs, seed, segmentId, reEpochs, reHidden, options, plateau, output, rendered);
+                microBatch, maxEpochs, seed, segmentId, reEpochs, reHidden, options, plateau, output, rendered);
     }
 
     /** Stable id of this trial on one data set: a hash of {@link #canonical()} and the data fingerprint. */
@@ -190,10 +192,11 @@ public record TrialSpec(String data, List<String> featureSets, List<Target> targ
     }
 
     public TrainConfig autoEncoderTraining() {
-        return TrainConfig.papers(learningRate, batchSize, seed).withMaxEpochs(reEpochs);
+        return TrainConfig.papers(learningRate, batchSize, seed).withMaxEpochs(reEpochs).withMicroBatch(microBatch);
     }
 
     public TrainConfig training() {
-        return TrainConfig.papers(learningRate, batchSize, seed).withMaxEpochs(maxEpochs).withPlateau(plateau);
+        return TrainConfig.papers(learningRate, batchSize, seed).withMaxEpochs(maxEpochs).withPlateau(plateau)
+                .withMicroBatch(microBatch);
     }
 }

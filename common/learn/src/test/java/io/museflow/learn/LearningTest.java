@@ -32,7 +32,7 @@ class LearningTest {
     private double train(LossKind loss, long seed) {
         var net = SunModel.build(new SunSpec(5, 1, 16, 2, 1, 1, 16, 0.0, loss), seed, 0.005, DataType.FLOAT);
         Trainer.Result r = Trainer.fit(net, audioArousal.trainWindows(), audioArousal.devel(),
-                new TrainConfig(12, 0.005, 8, 5, 1e-5, 6, seed, Plateau.TRAIN_LOSS), e -> System.out.printf(
+                new TrainConfig(12, 0.005, 8, 5, 1e-5, 6, seed, Plateau.TRAIN_LOSS, TrainConfig.DEFAULT_MICRO_BATCH), e -> System.out.printf(
                         "%s epoch %d loss %.4f devel CCC %.4f (%.1f s)%n", loss, e.epoch(), e.trainLoss(),
                         e.develCcc()[0], e.seconds()));
         return r.bestMeanCcc();

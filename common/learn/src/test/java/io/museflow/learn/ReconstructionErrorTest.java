@@ -38,7 +38,7 @@ class ReconstructionErrorTest {
     private static MultiLayerNetwork autoEncoder(MuseSequences audio, int width, boolean bidirectional, int hidden) {
         MultiLayerNetwork ae = ReconstructionError.autoEncoder(width, 1, CellType.GRU, bidirectional, hidden, 1, 0.01);
         Trainer.fit(ae, ReconstructionError.reconstructionTargets(audio.trainWindows()),
-                ReconstructionError.reconstructionTargets(audio.devel()), new TrainConfig(8, 0.01, 8, 5, 1e-5, 8, 1, Plateau.TRAIN_LOSS),
+                ReconstructionError.reconstructionTargets(audio.devel()), new TrainConfig(8, 0.01, 8, 5, 1e-5, 8, 1, Plateau.TRAIN_LOSS, TrainConfig.DEFAULT_MICRO_BATCH),
                 e -> { });
         return ae;
     }
@@ -221,7 +221,7 @@ class ReconstructionErrorTest {
     private static MultiLayerNetwork regressor(MuseSequences data, long seed) {
         MultiLayerNetwork net = StackedRnnModel.build(new StackedRnnSpec(data.trainWindows().get(0).inputs(), 1, 1,
                 CellType.GRU, true, 16, 0.0, LossKind.CCC), seed, 0.005, DataType.FLOAT);
-        Trainer.fit(net, data.trainWindows(), data.devel(), new TrainConfig(10, 0.005, 8, 5, 1e-5, 6, seed, Plateau.TRAIN_LOSS), e -> { });
+        Trainer.fit(net, data.trainWindows(), data.devel(), new TrainConfig(10, 0.005, 8, 5, 1e-5, 6, seed, Plateau.TRAIN_LOSS, TrainConfig.DEFAULT_MICRO_BATCH), e -> { });
         return net;
     }
 
@@ -249,7 +249,7 @@ class ReconstructionErrorTest {
         List<Sequence> devel = LateFusion.videos(ids(audio.devel()), columns, labels, 1);
         MultiLayerNetwork net = StackedRnnModel.build(LateFusion.sun(columns.size(), 1, LossKind.CCC), 1, 0.001,
                 DataType.FLOAT);
-        return Trainer.fit(net, train, devel, new TrainConfig(20, 0.005, 8, 5, 1e-5, 20, 1, Plateau.TRAIN_LOSS), e -> { }).bestMeanCcc();
+        return Trainer.fit(net, train, devel, new TrainConfig(20, 0.005, 8, 5, 1e-5, 20, 1, Plateau.TRAIN_LOSS, TrainConfig.DEFAULT_MICRO_BATCH), e -> { }).bestMeanCcc();
     }
 
     private static List<String> ids(List<Sequence> sequences) {

@@ -56,4 +56,17 @@ class TrialSpecTest {
         assertTrue(assertThrows(ConfigError.class, () -> TrialSpec.load(List.of("targets=[dominance]")))
                 .getMessage().contains("museflow.trial.targets"));
     }
+
+    /** How a step is computed is not what a trial is: the micro-batch reaches the training, not the id. */
+    @Test
+    void theMicroBatchReachesTheTrainingButNotTheId() {
+        TrialSpec a = TrialSpec.load(List.of("batch-size=1024", "micro-batch=32"));
+        TrialSpec b = TrialSpec.load(List.of("batch-size=1024"));
+        assertEquals(32, a.training().microBatch());
+        assertEquals(32, a.autoEncoderTraining().microBatch());
+        assertEquals(io.museflow.learn.train.TrainConfig.DEFAULT_MICRO_BATCH, b.training().microBatch());
+        assertEquals(a.id("fp"), b.id("fp"));
+        assertTrue(assertThrows(ConfigError.class, () -> TrialSpec.load(List.of("micro-batch=0")))
+                .getMessage().contains("museflow.trial.micro-batch"));
+    }
 }

@@ -121,7 +121,7 @@ public record SweepGrid(String data, String output, List<TrialSpec> trials, int 
             "projection-bias");
     private static final Set<String> STACKED_ONLY = Set.of("layers", "cell", "bidirectional");
     /** Trial keys taken as they are from the grid's fixed settings. */
-    private static final List<String> FIXED = List.of("max-epochs", "re-epochs", "re-hidden");
+    private static final List<String> FIXED = List.of("max-epochs", "re-epochs", "re-hidden", "micro-batch");
 
     public static SweepGrid load(List<String> args) {
         return from(Settings.load(SECTION, args));

@@ -1,11 +1,13 @@
 package io.museflow.learn.layers;
 
+import io.museflow.learn.OffHeap;
 import io.museflow.learn.loss.CccLoss;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.util.TimeSeriesUtils;
 import org.nd4j.common.primitives.Pair;
@@ -52,6 +54,48 @@ public class FrameOutputLayer extends RnnOutputLayer {
                                                        DataType networkDataType) {
         return LayerWiring.wire(new Impl(conf, networkDataType), conf, listeners, layerIndex, layerParamsView,
                 initializeParams, initializer());
+    }
+
+    /** A minibatch's loss and its gradient with respect to the outputs, {@code [mb, nOut, T]}. */
+    public record LossAndGradient(double loss, INDArray gradient) {
+    }
+
+    /**
+     * The output layer's loss of {@code output} ({@code [mb, nOut, T]}, as the network predicts it)
+     * against {@code labels} under {@code mask} ({@code [mb, T]}), and its gradient, with the rows laid
+     * out and the sequences counted exactly as the layer does when it trains on that minibatch.
+     */
+    public static LossAndGradient lossAndGradient(MultiLayerNetwork net, INDArray output, INDArray labels,
+                                                  INDArray mask) {
+        FrameOutputLayer conf = outputOf(net);
+        ILossFunction loss = conf.getLossFn();
+        LayerWorkspaceMgr none = LayerWorkspaceMgr.noWorkspaces();
+        INDArray out2d = TimeSeriesUtils.reshape3dTo2d(output, none, ArrayType.ACTIVATIONS);
+        INDArray labels2d = TimeSeriesUtils.reshape3dTo2d(labels, none, ArrayType.ACTIVATIONS);
+        INDArray mask2d = TimeSeriesUtils.reshapeTimeSeriesMaskToVector(mask, none, ArrayType.INPUT);
+        if (loss instanceof CccLoss ccc) {
+            ccc.sequencesInBatch((int) labels.size(0));
+        }
+        Pair<Double, INDArray> p = loss.computeGradientAndScore(labels2d, out2d, conf.getActivationFn(), mask2d, false);
+        INDArray gradient = TimeSeriesUtils.reshape2dTo3d(p.getSecond(), labels.size(0), none, ArrayType.ACTIVATIONS);
+        OffHeap.release(out2d, labels2d, mask2d); // copies where a reshape copied; views are left alone
+        return new LossAndGradient(p.getFirst(), gradient);
+    }
+
+    /** Puts {@code loss} into the network's output layer and returns the one it replaces. */
+    public static ILossFunction replaceLoss(MultiLayerNetwork net, ILossFunction loss) {
+        FrameOutputLayer conf = outputOf(net);
+        ILossFunction before = conf.getLossFn();
+        conf.setLossFn(loss);
+        return before;
+    }
+
+    private static FrameOutputLayer outputOf(MultiLayerNetwork net) {
+        if (net.getOutputLayer().conf().getLayer() instanceof FrameOutputLayer conf) {
+            return conf;
+        }
+        throw new IllegalArgumentException("the network's output layer is not a FrameOutputLayer: "
+                + net.getOutputLayer().conf().getLayer().getClass().getSimpleName());
     }
 
     @Override

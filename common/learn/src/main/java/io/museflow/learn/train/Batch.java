@@ -14,8 +14,20 @@ import java.util.List;
 public record Batch(INDArray features, INDArray labels, INDArray mask) {
 
     public static Batch of(List<Sequence> seqs, DataType type) {
+        return of(seqs, type, longest(seqs));
+    }
+
+    /** The frames of the longest sequence: a batch's padded length. */
+    static int longest(List<Sequence> seqs) {
+        return seqs.stream().mapToInt(Sequence::frames).max().orElseThrow();
+    }
+
+    /** The sequences padded to {@code steps} frames (at least the longest's). */
+    static Batch of(List<Sequence> seqs, DataType type, int steps) {
         int mb = seqs.size();
-        int steps = seqs.stream().mapToInt(Sequence::frames).max().orElseThrow();
+        if (steps < longest(seqs)) {
+            throw new IllegalArgumentException(steps + " steps cannot hold a sequence of " + longest(seqs) + " frames");
+        }
         int d = seqs.get(0).inputs();
         int k = seqs.get(0).targets();
         float[] f = new float[mb * d * steps];

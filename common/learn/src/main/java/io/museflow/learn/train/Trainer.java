@@ -55,6 +55,9 @@ public final class Trainer {
         INDArray bestParams = net.params().dup();
         List<Epoch> history = new ArrayList<>();
         int epoch = 0;
+        MicroBatches micro = Math.min(cfg.batchSize(), order.size()) > cfg.microBatch()
+                ? new MicroBatches(net, cfg.microBatch(), cfg.seed()) : null;
+        try {
         while (epoch < cfg.maxEpochs() && !selection.shouldStop()) {
             epoch++;
             long start = System.nanoTime();
@@ -63,10 +66,9 @@ public final class Trainer {
             double lossSum = 0;
             int batches = 0;
             for (int i = 0; i < order.size(); i += cfg.batchSize()) {
-                Batch b = Batch.of(order.subList(i, Math.min(order.size(), i + cfg.batchSize())), type);
-                net.fit(b.features(), b.labels(), b.mask(), b.mask());
-                double loss = net.score();
-                b.release(); // the network still references its last input; its next fit or output replaces it first
+                List<Sequence> batch = order.subList(i, Math.min(order.size(), i + cfg.batchSize()));
+                double loss = micro != null && batch.size() > cfg.microBatch() ? micro.step(batch, type)
+                        : wholeStep(net, batch, type);
                 if (Double.isNaN(loss) || Double.isInfinite(loss)) {
                     throw new TrainingDivergedException("loss became " + loss + " in epoch " + epoch);
                 }
@@ -94,9 +96,22 @@ public final class Trainer {
             history.add(e);
             progress.accept(e);
         }
+        } finally {
+            if (micro != null) {
+                micro.close();
+            }
+        }
         net.setParams(bestParams); // copies
         OffHeap.release(bestParams);
         return new Result(selection.bestEpoch(), epoch, bestCcc, List.copyOf(history));
+    }
+
+    /** One update from the whole minibatch in one pass; returns its loss before the update. */
+    static double wholeStep(MultiLayerNetwork net, List<Sequence> batch, DataType type) {
+        Batch b = Batch.of(batch, type);
+        net.fit(b.features(), b.labels(), b.mask(), b.mask());
+        b.release(); // the network still references its last input; its next fit or output replaces it first
+        return net.score();
     }
 
     /** Predictions for one whole sequence, frames × targets (no padding, any length). */

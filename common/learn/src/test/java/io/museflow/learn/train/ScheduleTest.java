@@ -68,7 +68,7 @@ class ScheduleTest {
     void theTrainerHalvesOnTheWatchedValueAndKeepsTheFloor() {
         for (Plateau plateau : Plateau.values()) {
             List<Trainer.Epoch> seen = new ArrayList<>();
-            TrainConfig cfg = new TrainConfig(14, 0.05, 8, 1, 0.05 / 8, 100, 3, plateau);
+            TrainConfig cfg = new TrainConfig(14, 0.05, 8, 1, 0.05 / 8, 100, 3, plateau, TrainConfig.DEFAULT_MICRO_BATCH);
             Trainer.fit(net(4), TrainerTest.set("w", 16, 40, 1), TrainerTest.set("d", 2, 120, 2), cfg, seen::add);
             double bestWatched = Double.POSITIVE_INFINITY;
             int halvings = 0;
@@ -94,7 +94,7 @@ class ScheduleTest {
         List<Sequence> devel = TrainerTest.set("d", 2, 120, 2);
         MultiLayerNetwork net = net(5);
         Trainer.Result r = Trainer.fit(net, TrainerTest.set("w", 16, 40, 1), devel,
-                new TrainConfig(200, 0.05, 8, 100, 1e-5, 3, 3, Plateau.TRAIN_LOSS), seen::add);
+                new TrainConfig(200, 0.05, 8, 100, 1e-5, 3, 3, Plateau.TRAIN_LOSS, TrainConfig.DEFAULT_MICRO_BATCH), seen::add);
         assertTrue(r.epochsRun() < 200, "stopped early");
         assertEquals(r.bestEpoch() + 3, r.epochsRun());
         double best = seen.stream().mapToDouble(e -> e.develCcc()[0]).max().orElseThrow();

@@ -57,7 +57,7 @@ class TrainerTest {
         MultiLayerNetwork net = small(1);
         List<Trainer.Epoch> seen = new ArrayList<>();
         Trainer.Result r = Trainer.fit(net, set("w", 24, 60, 1), set("d", 3, 200, 2),
-                new TrainConfig(20, 0.01, 8, 5, 1e-5, 6, 7, Plateau.TRAIN_LOSS), seen::add);
+                new TrainConfig(20, 0.01, 8, 5, 1e-5, 6, 7, Plateau.TRAIN_LOSS, TrainConfig.DEFAULT_MICRO_BATCH), seen::add);
         assertTrue(r.bestMeanCcc() > 0.7, "devel CCC " + r.bestMeanCcc());
         assertEquals(r.epochsRun(), seen.size());
         assertTrue(seen.get(0).develCcc()[0] < r.bestMeanCcc(), "it improved over training");
@@ -67,7 +67,7 @@ class TrainerTest {
 
     @Test
     void sameSeedSameWeights() {
-        TrainConfig cfg = new TrainConfig(2, 0.01, 8, 5, 1e-5, 15, 3, Plateau.TRAIN_LOSS);
+        TrainConfig cfg = new TrainConfig(2, 0.01, 8, 5, 1e-5, 15, 3, Plateau.TRAIN_LOSS, TrainConfig.DEFAULT_MICRO_BATCH);
         MultiLayerNetwork a = small(5);
         MultiLayerNetwork b = small(5);
         Trainer.fit(a, set("w", 16, 40, 1), set("d", 2, 80, 2), cfg, e -> { });
@@ -100,7 +100,7 @@ class TrainerTest {
         MultiLayerNetwork net = SunModel.build(new SunSpec(3, 1, 16, 4, 1, 1, 12, 0.0, loss), 1, 1e6, DataType.FLOAT);
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Trainer.fit(net,
                 set("w", 24, 60, 1), set("d", 3, 200, 2), new TrainConfig(10, 1e6, 4, 5, 1e-5, 15, 3,
-                        Plateau.TRAIN_LOSS), ep -> { }));
+                        Plateau.TRAIN_LOSS, TrainConfig.DEFAULT_MICRO_BATCH), ep -> { }));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
     }
 }
