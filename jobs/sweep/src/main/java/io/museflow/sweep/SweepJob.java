@@ -8,6 +8,8 @@ import io.museflow.job.Jobs;
 import io.museflow.prepared.PreparedData;
 import io.museflow.results.TrialRow;
 import io.museflow.results.TrialStatus;
+import io.museflow.report.ReportJob;
+import io.museflow.report.SweepReport;
 import io.museflow.results.SweepLayout;
 import io.museflow.results.TrialsTable;
 import io.museflow.store.OutputDir;
@@ -51,7 +53,8 @@ public final class SweepJob {
     }
 
     /** What one run of the sweep did. */
-    public record Report(int total, int skipped, int trained, int failed, double trialSeconds, double seconds, String best) {
+    public record Report(int total, int skipped, int trained, int failed, double trialSeconds, double seconds, String best,
+                         String report) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -185,15 +188,35 @@ public final class SweepJob {
             log.info(abandoned + " temporary file(s) of task attempts that died removed");
         }
         String best = progress.best();
+        String report = null;
         if (SweepLayout.committed(out, conf).isEmpty()) {
             log.info("no trial rows: no summary");
         } else {
             SweepSummary.write(spark, out, conf);
             log.info("summary views written to " + new Path(out, SweepLayout.SUMMARY));
+            report = report(spark, out, log);
         }
         log.info(String.format("done: %d trained (%d failed), %d skipped, in %.0f s; %s", trained, failed, skipped,
                 log.elapsedSeconds(), best));
-        return new Report(total, skipped, trained, failed, trialSeconds, log.elapsedSeconds(), best);
+        if (report != null) {
+            log.info("report: " + report);
+        }
+        return new Report(total, skipped, trained, failed, trialSeconds, log.elapsedSeconds(), best, report);
+    }
+
+    /**
+     * Writes the sweep's HTML report; its path, or null when it could not be written. The results
+     * are committed by then: a report that fails is a warning that says how to write it again, not a
+     * failed sweep.
+     */
+    private static String report(SparkSession spark, Path out, Console log) {
+        try {
+            return SweepReport.write(spark, out.toString()).toString();
+        } catch (Exception e) {
+            log.warn("report not written (" + e + "); write it with: spark-submit --class "
+                    + ReportJob.class.getName() + " jobs/sweep.jar sweep=" + out);
+            return null;
+        }
     }
 
     /**

@@ -326,25 +326,6 @@ class SweepJobTest {
                 predictions.where("trial_id = '" + fusedId + "'").count(), "fusion predicts every partition");
         assertEquals(5, table(spark, out, "summary/best").count(), "egemaps, vggface, both fusion variants, the mean");
         assertEquals(0, SweepJob.run(spark, grid("fusion", args)).trained(), "a rerun trains nothing");
-
-        // The results notebook's queries run on these tables.
-        for (String t : List.of("trials", "epochs", "predictions")) {
-            table(spark, out, t).createOrReplaceTempView(t);
-        }
-        table(spark, out, "summary/best").createOrReplaceTempView("best");
-        table(spark, out, "summary/seeds").createOrReplaceTempView("seeds");
-        var note = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                Path.of("../../notebooks/sweep-results.zpln").toFile());
-        int queries = 0;
-        for (var paragraph : note.path("paragraphs")) {
-            String text = paragraph.path("text").asText();
-            if (text.startsWith("%sql")) {
-                spark.sql(text.substring(4)).collectAsList(); // a query that does not run fails the test
-                queries++;
-            }
-        }
-        assertEquals(6, queries);
-        assertEquals(5, spark.sql(note.path("paragraphs").get(2).path("text").asText().substring(4)).count());
     }
 
     @Test
