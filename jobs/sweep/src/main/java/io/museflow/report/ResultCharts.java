@@ -75,8 +75,11 @@ public final class ResultCharts {
             GROUP BY targets, %s
             ORDER BY targets, kind""".formatted(KIND, KIND), "targets", "kind", List.of("devel_ccc"));
 
-    /** The best trial per target by that target's devel CCC (a joint model competes for both). */
-    private static final String BEST_PER_TARGET = """
+    /**
+     * Common table expressions {@code ranked, top}: the best trial per target by that target's devel
+     * CCC (a joint model competes for both), {@code top(trial_id, target)}.
+     */
+    static final String BEST_PER_TARGET = """
             ranked AS (
               SELECT trial_id, 'arousal' AS target, devel_ccc_arousal AS ccc FROM trials
               WHERE status = 'ok' AND devel_ccc_arousal IS NOT NULL

@@ -50,6 +50,7 @@ public final class SweepReport {
     /** Writes {@code <sweep>/report.html} (replacing an earlier one) and returns its path. */
     public static Path write(SparkSession spark, String sweep) throws IOException {
         ResultViews.register(spark, sweep);
+        bestPredictionsOnly(spark, sweep);
         String html = html(spark, sweep);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path target = new Path(sweep, FILE);
@@ -59,6 +60,20 @@ public final class SweepReport {
             }
         });
         return target.getFileSystem(conf).makeQualified(target);
+    }
+
+    /**
+     * Narrows the {@code predictions} view to the files of the trials the charts draw (the best per
+     * target, as {@link ResultCharts#BEST_PER_TARGET} picks them): a large sweep's predictions are
+     * billions of rows, one file per trial, and a join cannot skip files.
+     */
+    private static void bestPredictionsOnly(SparkSession spark, String sweep) {
+        List<String> files = strings(spark.sql("WITH " + ResultCharts.BEST_PER_TARGET
+                + " SELECT DISTINCT trial_id FROM top ORDER BY 1")).stream()
+                .map(id -> io.museflow.results.SweepLayout.predictionsFile(sweep, id).toString()).toList();
+        if (!files.isEmpty()) {
+            spark.read().parquet(files.toArray(String[]::new)).createOrReplaceTempView("predictions");
+        }
     }
 
     /** The charts this sweep's tables give, in report order, with their rows. */
