@@ -127,7 +127,10 @@ public final class ZeppelinNote {
         c.put("editorSetting", Map.of("language", text.startsWith("%md") ? "markdown"
                 : text.startsWith("%spark.sql") ? "sql" : "scala"));
         p.put("config", c);
-        p.put("settings", Map.of("params", new LinkedHashMap<>(params), "forms", Map.of()));
+        Map<String, Object> settings = new LinkedHashMap<>(); // ordered: Map.of's order changes from one JVM to the next
+        settings.put("params", new LinkedHashMap<>(params));
+        settings.put("forms", Map.of());
+        p.put("settings", settings);
         p.put("status", "READY");
         return p;
     }
@@ -144,7 +147,10 @@ public final class ZeppelinNote {
         graph.put("keys", List.of(column(c.x(), columns)));
         graph.put("groups", c.series() == null ? List.of() : List.of(column(c.series(), columns)));
         graph.put("values", c.values().stream().map(v -> column(v, columns)).toList());
-        return Map.of("0", Map.of("graph", graph, "helium", Map.of()));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("graph", graph);
+        result.put("helium", Map.of());
+        return Map.of("0", result);
     }
 
     private static Map<String, Object> column(String name, List<String> columns) {

@@ -77,6 +77,33 @@ class ResultReportTest {
         assertTrue(ZeppelinNote.ID.matches("[A-Z0-9]{9}"));
     }
 
+    /** Every note in notebooks/ loads in Zeppelin 0.10 as a file: named <name>_<id>.zpln, each paragraph naming its interpreter. */
+    @Test
+    void everyNoteIsAZeppelinFileWithItsInterpreterNamed() throws Exception {
+        List<Path> notes;
+        try (var files = Files.list(NOTE.getParent())) {
+            notes = files.filter(f -> f.toString().endsWith(".zpln")).sorted().toList();
+        }
+        assertEquals(2, notes.size(), String.valueOf(notes));
+        for (Path f : notes) {
+            JsonNode note = new ObjectMapper().readTree(f.toFile());
+            String id = note.path("id").asText();
+            assertTrue(id.matches("[A-Z0-9]{9}"), f + ": id " + id);
+            assertEquals(note.path("name").asText() + "_" + id + ".zpln", f.getFileName().toString());
+            int forms = 0;
+            for (JsonNode p : note.path("paragraphs")) {
+                String text = p.path("text").asText();
+                assertTrue(text.matches("(?s)^%(md|spark|spark\\.sql)\\n.*"), f + " " + p.path("id"));
+                forms += text.split("z\\.noteTextbox\\(", -1).length - 1;
+                JsonNode graph = p.path("config").path("results").path("0").path("graph");
+                if (!graph.isMissingNode()) {
+                    assertFalse(graph.path("keys").isEmpty() || graph.path("values").isEmpty(), f + " " + p.path("id"));
+                }
+            }
+            assertEquals(1, forms, f + ": the data's folder is asked for once, as a note form");
+        }
+    }
+
     /**
      * Every SQL paragraph of the note runs on the sweep with its forms' defaults, returns fewer than
      * Zeppelin's default 1,000 rows, and every chart paragraph returns the columns its chart names
