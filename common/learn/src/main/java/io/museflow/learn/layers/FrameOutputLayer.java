@@ -1,6 +1,5 @@
 package io.museflow.learn.layers;
 
-import io.museflow.learn.OffHeap;
 import io.museflow.learn.loss.CccLoss;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -78,7 +77,8 @@ public class FrameOutputLayer extends RnnOutputLayer {
         }
         Pair<Double, INDArray> p = loss.computeGradientAndScore(labels2d, out2d, conf.getActivationFn(), mask2d, false);
         INDArray gradient = TimeSeriesUtils.reshape2dTo3d(p.getSecond(), labels.size(0), none, ArrayType.ACTIVATIONS);
-        OffHeap.release(out2d, labels2d, mask2d); // copies where a reshape copied; views are left alone
+        // out2d, labels2d, mask2d: frames × targets, small; a reshape may share its source's buffer, so
+        // they are left to the collector rather than freed here.
         return new LossAndGradient(p.getFirst(), gradient);
     }
 

@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  * {@link LearningRateSchedule}), early stop after {@code stopPatience} epochs without a better devel
  * CCC (mean over targets, evaluation CCC over the concatenation of the videos: {@link EarlyStopping}),
  * and the best epoch's weights restored at the end. Batch order is shuffled with the configured seed.
+ * A minibatch larger than {@link TrainConfig#microBatch()} windows is still one step, computed in
+ * parts with the whole minibatch's gradient ({@link MicroBatches}).
  */
 public final class Trainer {
     /** One epoch's record (learning curves). */
@@ -55,50 +57,46 @@ public final class Trainer {
         INDArray bestParams = net.params().dup();
         List<Epoch> history = new ArrayList<>();
         int epoch = 0;
-        MicroBatches micro = Math.min(cfg.batchSize(), order.size()) > cfg.microBatch()
-                ? new MicroBatches(net, cfg.microBatch(), cfg.seed()) : null;
-        try {
-        while (epoch < cfg.maxEpochs() && !selection.shouldStop()) {
-            epoch++;
-            long start = System.nanoTime();
-            double rate = schedule.rate(); // the rate this epoch trained with
-            Collections.shuffle(order, rng);
-            double lossSum = 0;
-            int batches = 0;
-            for (int i = 0; i < order.size(); i += cfg.batchSize()) {
-                List<Sequence> batch = order.subList(i, Math.min(order.size(), i + cfg.batchSize()));
-                double loss = micro != null && batch.size() > cfg.microBatch() ? micro.step(batch, type)
-                        : wholeStep(net, batch, type);
-                if (Double.isNaN(loss) || Double.isInfinite(loss)) {
-                    throw new TrainingDivergedException("loss became " + loss + " in epoch " + epoch);
+        // A resource that may be null: try-with-resources closes it only when there is one.
+        try (MicroBatches micro = Math.min(cfg.batchSize(), order.size()) > cfg.microBatch()
+                ? new MicroBatches(net, cfg.microBatch(), cfg.seed()) : null) {
+            while (epoch < cfg.maxEpochs() && !selection.shouldStop()) {
+                epoch++;
+                long start = System.nanoTime();
+                double rate = schedule.rate(); // the rate this epoch trained with
+                Collections.shuffle(order, rng);
+                double lossSum = 0;
+                int batches = 0;
+                for (int i = 0; i < order.size(); i += cfg.batchSize()) {
+                    List<Sequence> batch = order.subList(i, Math.min(order.size(), i + cfg.batchSize()));
+                    double loss = micro != null && batch.size() > cfg.microBatch() ? micro.step(batch, type)
+                            : wholeStep(net, batch, type);
+                    if (Double.isNaN(loss) || Double.isInfinite(loss)) {
+                        throw new TrainingDivergedException("loss became " + loss + " in epoch " + epoch);
+                    }
+                    lossSum += loss;
+                    batches++;
                 }
-                lossSum += loss;
-                batches++;
-            }
-            double trainLoss = lossSum / batches;
-            // A batch's score is its loss before the update: the epoch's last update can leave the
-            // parameters non-finite with every score seen finite (an L1 loss does).
-            if (!finite(net.params())) {
-                throw new TrainingDivergedException("parameters became NaN or infinite in epoch " + epoch);
-            }
-            double[] ccc = evaluate(net, devel);
-            double score = mean(ccc);
-            if (selection.observe(epoch, score)) {
-                bestCcc = ccc;
-                OffHeap.release(bestParams);
-                bestParams = net.params().dup();
-            }
-            double next = schedule.observe(cfg.plateau() == Plateau.TRAIN_LOSS ? trainLoss : 1 - score);
-            if (next != rate) {
-                net.setLearningRate(next);
-            }
-            Epoch e = new Epoch(epoch, trainLoss, rate, ccc, (System.nanoTime() - start) / 1e9);
-            history.add(e);
-            progress.accept(e);
-        }
-        } finally {
-            if (micro != null) {
-                micro.close();
+                double trainLoss = lossSum / batches;
+                // A batch's score is its loss before the update: the epoch's last update can leave the
+                // parameters non-finite with every score seen finite (an L1 loss does).
+                if (!finite(net.params())) {
+                    throw new TrainingDivergedException("parameters became NaN or infinite in epoch " + epoch);
+                }
+                double[] ccc = evaluate(net, devel);
+                double score = mean(ccc);
+                if (selection.observe(epoch, score)) {
+                    bestCcc = ccc;
+                    OffHeap.release(bestParams);
+                    bestParams = net.params().dup();
+                }
+                double next = schedule.observe(cfg.plateau() == Plateau.TRAIN_LOSS ? trainLoss : 1 - score);
+                if (next != rate) {
+                    net.setLearningRate(next);
+                }
+                Epoch e = new Epoch(epoch, trainLoss, rate, ccc, (System.nanoTime() - start) / 1e9);
+                history.add(e);
+                progress.accept(e);
             }
         }
         net.setParams(bestParams); // copies
