@@ -61,17 +61,6 @@ public record ResultChart(String id, String title, ChartKind kind, String query,
         return forms;
     }
 
-    /** The options of a select form ({@code ${name=default,a|b}}), empty for a text box. */
-    public List<String> options(String form) {
-        Matcher m = FORM.matcher(query);
-        while (m.find()) {
-            if (m.group(1).equals(form) && m.group(3) != null) {
-                return List.of(m.group(3).split("\\|"));
-            }
-        }
-        return List.of();
-    }
-
     /** The query with every form replaced by its value in {@code values}, else its default. */
     public String sql(Map<String, String> values) {
         return fill(query, values);

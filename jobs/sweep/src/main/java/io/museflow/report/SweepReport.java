@@ -181,12 +181,10 @@ public final class SweepReport {
             int rank = 0;
             for (Row r : rows) {
                 rank++;
-                h.append("<tr><td>").append(rank).append("</td><td>").append(num(r.get(3))).append("</td><td>")
-                        .append(r.isNullAt(4) ? "" : "[" + num(r.get(4)) + ", " + num(r.get(5)) + "]")
-                        .append("</td><td>").append(num(r.get(6))).append("</td><td>").append(esc(r.getString(2)))
-                        .append("</td><td>").append(trialLink(r.getString(0), r.getString(1))).append("</td><td>")
-                        .append(r.isNullAt(7) ? "" : r.get(7)).append("</td><td>").append(shortCode(str(r.get(8))))
-                        .append("</td><td>").append("<code>").append(esc(str(r.get(9)))).append("</code></td></tr>\n");
+                h.append(tr(null, String.valueOf(rank), num(r.get(3)),
+                        r.isNullAt(4) ? "" : "[" + num(r.get(4)) + ", " + num(r.get(5)) + "]", num(r.get(6)),
+                        esc(r.getString(2)), trialLink(r.getString(0), r.getString(1)), r.isNullAt(7) ? "" : str(r.get(7)),
+                        shortCode(str(r.get(8))), "<code>" + esc(str(r.get(9))) + "</code>"));
             }
             h.append("</table>\n");
         }
@@ -284,12 +282,9 @@ public final class SweepReport {
                 + "<table class=\"data\"><tr><th>targets</th><th>kind</th><th>model</th><th>feature sets</th>"
                 + "<th>devel CCC</th><th>test CCC</th><th>sources (feature set → trial)</th><th>trial</th><th>seed</th></tr>\n");
         for (Row r : rows) {
-            h.append("<tr><td>").append(esc(r.getString(0))).append("</td><td>").append(esc(r.getString(1)))
-                    .append("</td><td>").append(esc(r.getString(2))).append("</td><td>").append(esc(r.getString(3)))
-                    .append("</td><td>").append(num(r.get(4))).append("</td><td>").append(num(r.get(5)))
-                    .append("</td><td>").append(sources(r.getString(6))).append("</td><td>")
-                    .append(trialLink(r.getString(7), null)).append("</td><td>").append(r.isNullAt(8) ? "" : r.get(8))
-                    .append("</td></tr>\n");
+            h.append(tr(null, esc(r.getString(0)), esc(r.getString(1)), esc(r.getString(2)), esc(r.getString(3)),
+                    num(r.get(4)), num(r.get(5)), sources(r.getString(6)), trialLink(r.getString(7), null),
+                    r.isNullAt(8) ? "" : str(r.get(8))));
         }
         h.append("</table>\n");
     }
@@ -315,14 +310,11 @@ public final class SweepReport {
                 + "<th>data fingerprint</th><th>code version</th><th>configuration</th></tr>\n");
         for (Row r : spark.sql("SELECT trial_id, status, name, seed, devel_ccc, data_fingerprint, code_version, config, "
                 + "error FROM trials ORDER BY status DESC, devel_ccc DESC, trial_id").collectAsList()) {
-            h.append("<tr id=\"trial-").append(esc(r.getString(0))).append("\"><td><code>").append(esc(r.getString(0)))
-                    .append("</code></td><td>").append(esc(r.getString(1)))
-                    .append(r.isNullAt(8) ? "" : ": " + esc(r.getString(8))).append("</td><td>")
-                    .append(esc(str(r.get(2)))).append("</td><td>").append(r.isNullAt(3) ? "" : r.get(3))
-                    .append("</td><td>").append(num(r.get(4))).append("</td><td><code>").append(esc(str(r.get(5))))
-                    .append("</code></td><td><code>").append(esc(str(r.get(6)))).append("</code></td><td><details>"
-                            + "<summary>config</summary><pre>").append(esc(pretty(r.getString(7))))
-                    .append("</pre></details></td></tr>\n");
+            h.append(tr("trial-" + r.getString(0), "<code>" + esc(r.getString(0)) + "</code>",
+                    esc(r.getString(1)) + (r.isNullAt(8) ? "" : ": " + esc(r.getString(8))), esc(str(r.get(2))),
+                    r.isNullAt(3) ? "" : str(r.get(3)), num(r.get(4)), "<code>" + esc(str(r.get(5))) + "</code>",
+                    "<code>" + esc(str(r.get(6))) + "</code>",
+                    "<details><summary>config</summary><pre>" + esc(pretty(r.getString(7))) + "</pre></details>"));
         }
         h.append("</table>\n");
     }
@@ -336,6 +328,15 @@ public final class SweepReport {
         } catch (IOException e) {
             return json;
         }
+    }
+
+    /** A table row of cells that are HTML already; {@code id} (escaped here) may be null. */
+    private static String tr(String id, String... cells) {
+        StringBuilder b = new StringBuilder(id == null ? "<tr>" : "<tr id=\"" + esc(id) + "\">");
+        for (String c : cells) {
+            b.append("<td>").append(c).append("</td>");
+        }
+        return b.append("</tr>\n").toString();
     }
 
     /** A long hash shown by its first 12 characters, the whole in its tooltip. */

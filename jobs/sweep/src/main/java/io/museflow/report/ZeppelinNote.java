@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,13 +61,6 @@ public final class ZeppelinNote {
                     LIMIT 200"""));
 
     private ZeppelinNote() {
-    }
-
-    /** {@code ZeppelinNote <folder>}: writes the note into the folder (the repository's {@code notebooks/}). */
-    public static void main(String[] args) throws IOException {
-        Path file = Path.of(args.length > 0 ? args[0] : "notebooks").resolve(FILE);
-        Files.writeString(file, json(), StandardCharsets.UTF_8);
-        System.out.println("wrote " + file);
     }
 
     /** The note's file content. */

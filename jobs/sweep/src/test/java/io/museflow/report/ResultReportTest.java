@@ -167,7 +167,7 @@ class ResultReportTest {
     }
 
     @Test
-    void theSweepWritesItsReportAndPrintsItsPath() {
+    void theSweepWritesItsReportAndReturnsItsPath() {
         assertNotNull(report.report());
         assertTrue(new File(java.net.URI.create(report.report())).isFile(), report.report());
     }

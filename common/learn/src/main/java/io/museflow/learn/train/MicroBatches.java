@@ -32,10 +32,11 @@ import java.util.Random;
  * computed on the whole minibatch's outputs; pass 2 runs forward and backward per micro-batch with
  * its slice of that gradient as the labels of an {@link OutputGradientLoss}, summing the parameter
  * gradients, and the last micro-batch's {@code fit} hands the sum to the updater as one step (one
- * iteration for Adam). Pass 1 runs in inference mode unless the network has dropout. The result equals the whole-minibatch step up to float summation order, for
- * one more forward pass per step. With dropout, each micro-batch's forward passes are seeded alike,
- * so both passes draw the same masks (ND4J's CPU random generator; cuDNN's dropout keeps its own state,
- * where pass 1's outputs are then a close estimate rather than the same).
+ * iteration for Adam). Pass 1 runs in inference mode unless the network has dropout. The result
+ * equals the whole-minibatch step up to float summation order, for one more forward pass per step.
+ * With dropout, each micro-batch's forward passes are seeded alike, so both passes draw the same
+ * masks (ND4J's CPU random generator; cuDNN's dropout keeps its own state, where pass 1's outputs
+ * are then a close estimate rather than the same).
  */
 final class MicroBatches implements AutoCloseable {
     private final MultiLayerNetwork net;
@@ -72,7 +73,7 @@ final class MicroBatches implements AutoCloseable {
             seedDropout(stepSeed, i);
             // Without dropout both modes compute the same outputs, and inference keeps nothing for a
             // backward pass. (One inference pass over the whole minibatch instead of per part saved
-            // 5-15 % of a trial's time and cost 550 MB of peak memory for two trials: measured, not kept.)
+            // 5-16 % of a trial's time and cost about 530 MB of peak memory for two trials: measured, not kept.)
             outputs[i] = net.output(b.features(), dropout, b.mask(), b.mask());
             labels[i] = b.labels();
             masks[i] = b.mask();
@@ -81,15 +82,17 @@ final class MicroBatches implements AutoCloseable {
         INDArray out = whole(outputs);
         INDArray y = whole(labels);
         INDArray m = whole(masks);
-        FrameOutputLayer.LossAndGradient whole = FrameOutputLayer.lossAndGradient(net, out, y, m);
+        FrameOutputLayer.LossAndGradient total = FrameOutputLayer.lossAndGradient(net, out, y, m);
         OffHeap.release(out, y, m);
         ILossFunction loss = FrameOutputLayer.replaceLoss(net, new OutputGradientLoss());
         INDArray sum = null;
         try {
             for (int i = 0; i < parts; i++) {
                 List<Sequence> part = part(batch, i);
+                // Built again rather than kept from pass 1: keeping every part's features would hold the
+                // whole minibatch's input, which for a wide feature set is what the parts avoid.
                 Batch b = Batch.of(part, type, steps);
-                INDArray g = whole.gradient().get(NDArrayIndex.interval((long) i * size, (long) i * size + part.size()),
+                INDArray g = total.gradient().get(NDArrayIndex.interval((long) i * size, (long) i * size + part.size()),
                         NDArrayIndex.all(), NDArrayIndex.all()).dup();
                 seedDropout(stepSeed, i);
                 if (i < parts - 1) {
@@ -113,9 +116,9 @@ final class MicroBatches implements AutoCloseable {
         } finally {
             pending.sum = null;
             FrameOutputLayer.replaceLoss(net, loss);
-            OffHeap.release(sum, whole.gradient());
+            OffHeap.release(sum, total.gradient());
         }
-        return whole.loss();
+        return total.loss();
     }
 
     /** The parts joined along the minibatch (the one part itself); joined parts are freed. */
